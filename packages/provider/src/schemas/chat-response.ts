@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { finishReasonSchema } from './finish-reason'
+import { assistantMessageSchema } from './message'
+import { toolCallSchema } from './tool-call'
+import { costSchema, usageSchema } from './usage'
+import { warningSchema } from './warning'
+
+/**
+ * What `generate` returns, and what a stream's `response` resolves to: the same value for the
+ * same answer, whichever method produced it.
+ */
+export const chatResponseSchema = z.object({
+  /** The provider's id for the response, when it gives one. */
+  id: z.string().optional(),
+  /** All text of the answer, concatenated. */
+  text: z.string(),
+  /** All reasoning text, concatenated, when the model reasoned visibly. */
+  reasoning: z.string().optional(),
+  /** The answer as an assistant message, ready to append to the conversation. */
+  message: assistantMessageSchema,
+  /** The tool calls of the answer, in order. */
+  toolCalls: z.array(toolCallSchema),
+  /** Why generation stopped. */
+  finishReason: finishReasonSchema,
+  /** The provider's own finish reason, for diagnostics. */
+  rawFinishReason: z.string().optional(),
+  /** Token usage. */
+  usage: usageSchema,
+  /** Cost in US dollars, when pricing is known. */
+  cost: costSchema.optional(),
+  /** Settings the provider ignored or adapted. */
+  warnings: z.array(warningSchema),
+  /** The provider that answered (for example `openai`). */
+  provider: z.string(),
+  /** The model that answered, as the provider reports it. */
+  modelId: z.string(),
+  /** Vendor data that the contract does not model, keyed by provider. */
+  providerMetadata: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+})
+
+/** A complete answer from a model. */
+export type ChatResponse = z.infer<typeof chatResponseSchema>

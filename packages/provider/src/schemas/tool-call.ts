@@ -1,0 +1,14 @@
+import { z } from 'zod'
+
+/** A complete tool call from the model, with its arguments parsed from JSON. */
+export const toolCallSchema = z.object({
+  /** The provider's id for the call; a tool result answers it by this id. */
+  id: z.string().min(1),
+  /** The tool's name. */
+  name: z.string().min(1),
+  /** The parsed JSON arguments. */
+  input: z.unknown(),
+})
+
+/** A complete tool call from the model. */
+export type ToolCall = z.infer<typeof toolCallSchema>

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * One vitest run for the whole workspace. Each package is a project with its own
+ * `vitest.config.ts`; coverage is collected once, here, and enforced per package.
+ */
+export default defineConfig({
+  test: {
+    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.tmp/vitest-report.json' },
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['**/*.d.ts', '**/*.test.ts', '**/*.test-d.ts'],
+      reporter: ['text-summary', 'text'],
+      thresholds: {
+        'packages/provider/src/**': { lines: 80 },
+      },
+    },
+  },
+})
