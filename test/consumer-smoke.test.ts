@@ -26,7 +26,22 @@ const packages = readdirSync(join(root, 'packages'))
   }))
   .filter(({ json }) => json.private !== true)
 
+/**
+ * Optional peer dependencies a consumer installs beside a package to use all of its entry points,
+ * pinned to the versions the workspace tests against.
+ */
+function optionalPeers(dir: string): string[] {
+  const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>
+    devDependencies?: Record<string, string>
+  }
+  return Object.entries(json.peerDependenciesMeta ?? {})
+    .filter(([, meta]) => meta.optional === true)
+    .map(([name]) => `${name}@${json.devDependencies?.[name] ?? 'latest'}`)
+}
+
 let project = ''
+let tarballs = ''
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
@@ -39,7 +54,7 @@ function run(command: string, args: string[], cwd: string): string {
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'ql-consumer-'))
-  const tarballs = join(project, 'tarballs')
+  tarballs = join(project, 'tarballs')
   for (const { dir, json } of packages) {
     if (!existsSync(join(dir, 'dist'))) throw new Error(`${json.name} is not built: run \`pnpm build\` first`)
     run('pnpm', ['pack', '--pack-destination', tarballs], dir)
@@ -108,3 +123,46 @@ console.log(JSON.stringify({ text, esmSeesCjs: RateLimitedError.isInstance(error
     expect(result).toEqual({ text: 'hello', esmSeesCjs: true, instanceOf: false })
   })
 })
+
+const router = packages.find((p) => p.json.name === '@ql/router')
+
+describe.runIf(router?.json.exports['./openai'] !== undefined)(
+  '@ql/router/openai in a project that has only openai installed',
+  () => {
+    it('imports from ESM and CJS and makes a model, with no Anthropic or AWS package present', () => {
+      const only = join(project, 'openai-only')
+      run('mkdir', ['-p', only], project)
+      writeFileSync(join(only, 'package.json'), JSON.stringify({ name: 'openai-only', private: true }))
+      const mine = readdirSync(tarballs)
+        .filter((file) => file.startsWith('ql-provider-') || file.startsWith('ql-router-'))
+        .map((file) => join(tarballs, file))
+      const openai = optionalPeers(router?.dir ?? '').filter((peer) => peer.startsWith('openai@'))
+      run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...mine, ...openai],
+        only,
+      )
+      writeFileSync(
+        join(only, 'check.mjs'),
+        `
+import { createRequire } from 'node:module'
+import { createOpenAI } from '@ql/router/openai'
+const require = createRequire(import.meta.url)
+const cjs = require('@ql/router/openai')
+const model = createOpenAI({ apiKey: 'test-key' }).chat('gpt-4o-mini')
+const missing = ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'].filter((name) => {
+  try { require.resolve(name); return false } catch { return true }
+})
+console.log(JSON.stringify({ provider: model.provider, modelId: model.modelId, cjs: typeof cjs.createOpenAI, missing }))
+`,
+      )
+      const result = JSON.parse(run('node', ['check.mjs'], only).trim())
+      expect(result).toEqual({
+        provider: 'openai',
+        modelId: 'gpt-4o-mini',
+        cjs: 'function',
+        missing: ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'],
+      })
+    })
+  },
+)
