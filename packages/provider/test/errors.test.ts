@@ -111,6 +111,19 @@ describe('typed errors', () => {
     expect(error.message).toContain('Bearer [REDACTED]')
   })
 
+  it('replace an Error cause by a redacted stand-in when given secrets', () => {
+    const key = 'gateway-key-0123456789'
+    const sdkError = Object.assign(new Error(`401 for key ${key}`), { name: 'APIError', request: { key } })
+    const error = new AuthenticationError({ message: 'rejected', cause: sdkError, secrets: [key] })
+    expect(error.cause).not.toBe(sdkError)
+    expect((error.cause as Error).name).toBe('APIError')
+    expect((error.cause as Error).message).toBe('401 for key [REDACTED]')
+    expect(JSON.stringify(error.toJSON()) + String((error.cause as Error).stack)).not.toContain(key)
+    const typed = new RateLimitedError({ message: 'inner' })
+    expect(new AuthenticationError({ message: 'x', cause: typed, secrets: [key] }).cause).toBe(typed)
+    expect(new AuthenticationError({ message: 'x', cause: sdkError }).cause).toBe(sdkError)
+  })
+
   it('keep at most 4 KiB of a response body', () => {
     const error = new UnavailableError({ message: 'x', responseBody: 'a'.repeat(10_000) })
     expect(error.responseBody).toHaveLength(4096)

@@ -25,7 +25,11 @@ export interface QlErrorOptions {
   responseHeaders?: Record<string, string | undefined> | Headers
   /** The response body (at most 4 KiB kept); secrets are redacted. */
   responseBody?: string
-  /** Exact secret values to redact from the message and body (for example the configured API key). */
+  /**
+   * Exact secret values to redact from the message, headers and body (for example the configured
+   * API key). When given, an `Error` cause is replaced by a stand-in with the same name and a
+   * redacted message and stack, so no secret survives in `cause` either.
+   */
   secrets?: readonly (string | undefined)[]
 }
 
@@ -78,7 +82,9 @@ export class QlError extends Error {
   readonly responseBody?: string
 
   constructor(options: QlErrorOptions & { code: QlErrorCode; retryable: boolean }) {
-    super(redactSecrets(options.message, options.secrets), { cause: options.cause })
+    super(redactSecrets(options.message, options.secrets), {
+      cause: redactCause(options.cause, options.secrets),
+    })
     this.name = 'QlError'
     this.code = options.code
     this.retryable = options.retryable
@@ -143,6 +149,17 @@ export function isQlError(error: unknown, code?: QlErrorCode): error is QlError 
     return false
   }
   return code === undefined || (error as QlError).code === code
+}
+
+function redactCause(cause: unknown, secrets: readonly (string | undefined)[] | undefined): unknown {
+  if (secrets === undefined || secrets.every((secret) => secret === undefined) || !(cause instanceof Error)) {
+    return cause
+  }
+  if (QlError.isInstance(cause)) return cause // already redacted when it was made
+  const copy = new Error(redactSecrets(cause.message, secrets))
+  copy.name = cause.name
+  copy.stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack, secrets)
+  return copy
 }
 
 function stripQuery(url: string): string {
