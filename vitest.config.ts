@@ -16,6 +16,7 @@ export default defineConfig({
       reporter: ['text-summary', 'text'],
       thresholds: {
         'packages/provider/src/**': { lines: 80 },
+        'packages/router/src/**': { lines: 80 },
       },
     },
   },

@@ -42,10 +42,15 @@ function optionalPeers(dir: string): string[] {
 
 let project = ''
 let tarballs = ''
+const onlyProjects: string[] = []
+
+/** The environment of a consumer: without the NODE_PATH that pnpm's bin shims point into the workspace. */
+const consumerEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_PATH'))
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
     cwd,
+    env: consumerEnv,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 240_000,
@@ -61,15 +66,16 @@ beforeAll(() => {
   }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ql-consumer', private: true }))
   const files = readdirSync(tarballs).map((file) => join(tarballs, file))
+  const peers = packages.flatMap(({ dir }) => optionalPeers(dir))
   run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files],
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files, ...peers],
     project,
   )
 })
 
 afterAll(() => {
-  if (project !== '') rmSync(project, { recursive: true, force: true })
+  for (const dir of [project, ...onlyProjects]) if (dir !== '') rmSync(dir, { recursive: true, force: true })
 })
 
 function exportNames(source: string, file: string): string[] {
@@ -130,8 +136,9 @@ describe.runIf(router?.json.exports['./openai'] !== undefined)(
   '@ql/router/openai in a project that has only openai installed',
   () => {
     it('imports from ESM and CJS and makes a model, with no Anthropic or AWS package present', () => {
-      const only = join(project, 'openai-only')
-      run('mkdir', ['-p', only], project)
+      // a sibling of the main project, so Node cannot find the other SDKs by walking up
+      const only = mkdtempSync(join(tmpdir(), 'ql-openai-only-'))
+      onlyProjects.push(only)
       writeFileSync(join(only, 'package.json'), JSON.stringify({ name: 'openai-only', private: true }))
       const mine = readdirSync(tarballs)
         .filter((file) => file.startsWith('ql-provider-') || file.startsWith('ql-router-'))

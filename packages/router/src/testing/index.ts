@@ -1,0 +1,5 @@
+export type { FakeHttpResponse, FakeProtocol, FakeRequestContext } from './fake-protocol'
+export type { FakeAnswer, FakeFault, FakeStep, RecordedRequest } from './fake-script'
+export type { StartFakeProviderOptions } from './start-fake-provider'
+export { startFakeProvider } from './start-fake-provider'
+export type { FakeProvider } from './start-fake-server'

@@ -1,0 +1,15 @@
+import { createOpenAICompatible } from '../src/openai-compatible/index'
+import { runConformance } from './conformance/run-conformance'
+import { openaiCompatibleWire } from './conformance/wire-openai'
+
+runConformance({
+  name: 'vllm',
+  protocol: 'openai',
+  modelId: 'llama-3.1-8b',
+  createModel: (fake, settings) =>
+    createOpenAICompatible({ name: 'vllm', baseURL: fake.baseURL, apiKey: settings?.apiKey }).chat(
+      'llama-3.1-8b',
+    ),
+  supports: { structuredOutput: true, reasoning: true },
+  wire: openaiCompatibleWire('llama-3.1-8b'),
+})

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: {
+    'openai/index': 'src/openai/index.ts',
+    'anthropic/index': 'src/anthropic/index.ts',
+    'bedrock/index': 'src/bedrock/index.ts',
+    'openai-compatible/index': 'src/openai-compatible/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: { compilerOptions: { composite: false } },
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+})
