@@ -17,6 +17,7 @@ export default defineConfig({
       thresholds: {
         'packages/provider/src/**': { lines: 80 },
         'packages/router/src/**': { lines: 80 },
+        'packages/parser/src/**': { lines: 80 },
       },
     },
   },

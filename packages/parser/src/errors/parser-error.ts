@@ -1,0 +1,48 @@
+import type { ParserErrorCode } from './parser-error-code'
+
+const MARKER = Symbol.for('ql.parser.error')
+
+/** What every `ParserError` constructor accepts. */
+export interface ParserErrorOptions {
+  /** What went wrong and what to do about it. */
+  message: string
+  /** The underlying error, when there was one. */
+  cause?: unknown
+}
+
+/**
+ * The base of every error `@ql/parser` throws. Check with {@link ParserError.isInstance} (or a
+ * subclass's `isInstance`), which works across duplicated installs and realms, and decide on
+ * `code`, never on the message.
+ */
+export class ParserError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through the symbol by isParserError, across copies
+  private readonly [MARKER] = true
+  /** The stable code. See {@link ParserErrorCode}. */
+  readonly code: ParserErrorCode
+
+  constructor(options: ParserErrorOptions & { code: ParserErrorCode }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ParserError'
+    this.code = options.code
+  }
+
+  /**
+   * True when `error` is a `ParserError` of any code, even one from another copy of this
+   * package. Safe to pass unbound (`errors.filter(ParserError.isInstance)`).
+   */
+  static isInstance(error: unknown): error is ParserError {
+    return isParserError(error)
+  }
+}
+
+/**
+ * True when `error` is a {@link ParserError} from any copy of this package and, when `code` is
+ * given, one with that code.
+ */
+export function isParserError(error: unknown, code?: ParserErrorCode): error is ParserError {
+  if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[MARKER] !== true) {
+    return false
+  }
+  return code === undefined || (error as ParserError).code === code
+}

@@ -1,0 +1,189 @@
+import type { Language, Tree } from 'web-tree-sitter'
+import { Edit } from 'web-tree-sitter'
+import { chunkCode } from './chunks/chunk-code'
+import type { CodeEdit } from './code-edit'
+import { collectDiagnostics } from './diagnostics/collect-diagnostics'
+import type { Diagnostic } from './diagnostics/diagnostic'
+import { DisposedError } from './errors/disposed-error'
+import { pointAfter, pointAt } from './point-at'
+import { runParse } from './run-parse'
+import { extractSymbols } from './symbols/extract-symbols'
+
+/** Options for {@link ParsedCode.chunks}: those of `chunkCode`. */
+export type ChunkOptions = Parameters<typeof chunkCode>[1]
+/** Options for {@link ParsedCode.symbols}: those of `extractSymbols`. */
+export type SymbolOptions = Parameters<typeof extractSymbols>[1]
+
+let live = 0
+
+/** Up to this many UTF-16 units, `applyEdit` passes the new text as a string. */
+const FLAT_INPUT_LIMIT = 1 << 18
+
+/** Reads `old` with `edit` applied, in chunks, without building the edited string. */
+function spliceReader(
+  old: string,
+  { startIndex, oldEndIndex, newText }: CodeEdit,
+): (index: number) => string {
+  const newEndIndex = startIndex + newText.length
+  const shift = newText.length - (oldEndIndex - startIndex)
+  return (index) =>
+    index < startIndex
+      ? old.slice(index, startIndex)
+      : index < newEndIndex
+        ? newText.slice(index - startIndex)
+        : old.slice(index - shift)
+}
+
+/** How many `ParsedCode` objects hold a tree right now (for leak tests and host metrics). */
+export function liveParsedCodeCount(): number {
+  return live
+}
+
+/**
+ * A parsed source file: its language, text, syntax diagnostics and web-tree-sitter tree.
+ *
+ * The tree lives in WASM memory, which JavaScript's garbage collector does not see: call
+ * {@link ParsedCode.dispose} when done, or declare it with `using`. After `dispose()`, every
+ * method and getter except `language`, `code` and `disposed` throws a `DisposedError`.
+ *
+ * @example
+ * ```ts
+ * using parsed = await parseCode(answer, { language: 'python' })
+ * for (const d of parsed.diagnostics) console.log(`${d.line}:${d.column} ${d.message}`)
+ * ```
+ */
+export class ParsedCode implements Disposable {
+  /** The language id (`typescript`, `python`). */
+  readonly language: string
+  /** The source text that was parsed. */
+  readonly code: string
+  #tree: Tree | undefined
+  #diagnostics: readonly Diagnostic[] | undefined
+  readonly #grammar: Language
+  readonly #timeoutMs: number
+
+  /** @internal Use `parseCode`. Takes ownership of `tree`. */
+  constructor(language: string, code: string, tree: Tree, grammar: Language, timeoutMs: number) {
+    this.language = language
+    this.code = code
+    this.#tree = tree
+    this.#grammar = grammar
+    this.#timeoutMs = timeoutMs
+    live += 1
+  }
+
+  /** True once {@link ParsedCode.dispose} has run. */
+  get disposed(): boolean {
+    return this.#tree === undefined
+  }
+
+  /**
+   * The web-tree-sitter tree, for direct use. It belongs to this object: do not `delete()` it;
+   * `copy()` it if it must outlive this object.
+   */
+  get tree(): Tree {
+    return this.#live()
+  }
+
+  /**
+   * Every syntax problem, in source order: each `MISSING` token and each outermost `ERROR`
+   * node (lines and columns 1-based). Empty for valid code. Computed on first access by a
+   * walk that only enters subtrees containing an error.
+   */
+  get diagnostics(): readonly Diagnostic[] {
+    const tree = this.#live()
+    if (this.#diagnostics === undefined) this.#diagnostics = collectDiagnostics(tree.rootNode, this.code)
+    return this.#diagnostics
+  }
+
+  /** True when the code has no syntax errors (cheaper than reading `diagnostics`). */
+  get valid(): boolean {
+    return !this.#live().rootNode.hasError
+  }
+
+  /** Definitions, references and imports in the code. See `extractSymbols`. */
+  symbols(options?: SymbolOptions): ReturnType<typeof extractSymbols> {
+    this.#live()
+    return extractSymbols(this, options)
+  }
+
+  /** AST-aware chunks for LLM context within a token budget. See `chunkCode`. */
+  chunks(options?: ChunkOptions): ReturnType<typeof chunkCode> {
+    this.#live()
+    return chunkCode(this, options)
+  }
+
+  /**
+   * Applies an edit and re-parses incrementally, reusing this tree. Returns a **new**
+   * `ParsedCode` for the edited code; this one is left unchanged and must still be disposed
+   * (dispose it as soon as you no longer need the old version). Runs under the same time budget
+   * as the parse that made this object.
+   *
+   * @throws {RangeError} when the edit's offsets are outside the code or reversed.
+   * @throws {ParseTimeoutError} when the re-parse runs past the time budget.
+   */
+  applyEdit(edit: CodeEdit): ParsedCode {
+    const tree = this.#live()
+    const { startIndex, oldEndIndex, newText } = edit
+    if (
+      !(Number.isInteger(startIndex) && Number.isInteger(oldEndIndex)) ||
+      startIndex < 0 ||
+      oldEndIndex < startIndex ||
+      oldEndIndex > this.code.length
+    ) {
+      throw new RangeError(
+        `applyEdit: startIndex ${startIndex} and oldEndIndex ${oldEndIndex} must satisfy 0 <= startIndex <= oldEndIndex <= ${this.code.length}.`,
+      )
+    }
+    const root = tree.rootNode
+    const startPosition = pointAt(root, this.code, startIndex)
+    const oldEndPosition = oldEndIndex === startIndex ? startPosition : pointAt(root, this.code, oldEndIndex)
+    const newEndPosition = pointAfter(startPosition, newText)
+    const code = this.code.slice(0, startIndex) + newText + this.code.slice(oldEndIndex)
+    const edited = tree.copy()
+    try {
+      edited.edit(
+        new Edit({
+          startIndex,
+          oldEndIndex,
+          newEndIndex: startIndex + newText.length,
+          startPosition,
+          oldEndPosition,
+          newEndPosition,
+        }),
+      )
+      // Small files: hand tree-sitter the new text itself (flattening it is cheap). Large files:
+      // read the new text from the old code and the inserted text, so the concatenation above
+      // stays a cheap rope while the parser only reads around the edit; copying a large file
+      // here would cost more than the re-parse.
+      const input = code.length <= FLAT_INPUT_LIMIT ? code : spliceReader(this.code, edit)
+      const next = runParse(this.#grammar, input, edited, this.#timeoutMs)
+      return new ParsedCode(this.language, code, next, this.#grammar, this.#timeoutMs)
+    } finally {
+      edited.delete()
+    }
+  }
+
+  /** Frees the tree's WASM memory. Safe to call more than once. */
+  dispose(): void {
+    if (this.#tree === undefined) return
+    this.#tree.delete()
+    this.#tree = undefined
+    this.#diagnostics = undefined
+    live -= 1
+  }
+
+  /** The same as {@link ParsedCode.dispose}, for `using parsed = await parseCode(...)`. */
+  [Symbol.dispose](): void {
+    this.dispose()
+  }
+
+  #live(): Tree {
+    if (this.#tree === undefined) {
+      throw new DisposedError({
+        message: `This ParsedCode (${this.language}) was disposed; its tree is freed. Parse the code again to use it.`,
+      })
+    }
+    return this.#tree
+  }
+}

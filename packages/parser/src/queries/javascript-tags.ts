@@ -1,0 +1,54 @@
+/**
+ * The patterns JavaScript, TypeScript and TSX share: only node names all three grammars have,
+ * and `(_)` where they differ (a class name is `identifier` in JavaScript and
+ * `type_identifier` in TypeScript). Capture names are explained in `tags-query.ts`.
+ */
+export const javascriptCoreTags = `
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(class_declaration name: (_) @name) @definition.class
+(class name: (_) @name) @definition.class
+(method_definition name: (_) @name) @definition.method
+
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+(program
+  (expression_statement
+    (assignment_expression
+      left: (member_expression property: (property_identifier) @name)
+      right: [(arrow_function) (function_expression)]) @definition.function))
+((assignment_expression
+   left: (member_expression
+     object: (member_expression property: (property_identifier) @_prototype)
+     property: (property_identifier) @name)
+   right: [(arrow_function) (function_expression)]) @definition.function
+ (#eq? @_prototype "prototype"))
+
+(program (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant))
+(program (export_statement declaration: (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant)))
+
+(call_expression function: (identifier) @name) @reference.call
+(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+(new_expression constructor: (identifier) @name) @reference.type
+(new_expression constructor: (member_expression property: (property_identifier) @name)) @reference.type
+
+(import_statement source: (string (string_fragment) @import.source)) @import
+(export_statement source: (string (string_fragment) @import.source)) @import
+(import_clause (identifier) @import.name)
+(import_specifier name: (_) @import.name)
+(namespace_import (identifier) @import.name)
+((call_expression
+   function: (identifier) @_require
+   arguments: (arguments . (string (string_fragment) @import.source) .)) @import
+ (#eq? @_require "require"))
+`
+
+/** Tags query for JavaScript (tree-sitter-javascript 0.25): the shared patterns plus class fields holding functions and `extends X`. */
+export const javascriptTags = `${javascriptCoreTags}
+(field_definition
+  property: (_) @name
+  value: [(arrow_function) (function_expression)]) @definition.method
+(class_heritage (identifier) @name) @reference.type
+`

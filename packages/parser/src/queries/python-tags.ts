@@ -1,0 +1,26 @@
+/**
+ * Tags query for Python (tree-sitter-python 0.25). A function is reported as a method when its
+ * nearest enclosing definition is a class; module-level UPPER_CASE assignments are constants.
+ */
+export const pythonTags = `
+(function_definition name: (identifier) @name) @definition.function
+(class_definition name: (identifier) @name) @definition.class
+
+(module
+  (expression_statement
+    (assignment left: (identifier) @name) @definition.constant)
+  (#match? @name "^_*[A-Z][A-Z0-9_]*$"))
+
+(call function: (identifier) @name) @reference.call
+(call function: (attribute attribute: (identifier) @name)) @reference.call
+(class_definition superclasses: (argument_list (identifier) @name @reference.type))
+(class_definition superclasses: (argument_list (attribute attribute: (identifier) @name @reference.type)))
+(decorator (identifier) @name @reference.call)
+(type (identifier) @name @reference.type)
+
+(import_statement name: (dotted_name) @import.source) @import
+(import_statement name: (aliased_import name: (dotted_name) @import.source alias: (identifier) @import.name)) @import
+(import_from_statement module_name: (_) @import.source) @import
+(import_from_statement name: (dotted_name) @import.name)
+(import_from_statement name: (aliased_import alias: (identifier) @import.name))
+`

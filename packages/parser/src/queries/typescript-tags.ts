@@ -1,0 +1,27 @@
+import { javascriptCoreTags } from './javascript-tags'
+
+/**
+ * Tags query for TypeScript and TSX (tree-sitter-typescript 0.23): the JavaScript patterns plus
+ * interfaces, type aliases, enums, namespaces, ambient declarations and type references.
+ */
+export const typescriptTags = `${javascriptCoreTags}
+${`
+(function_signature name: (identifier) @name) @definition.function
+(abstract_class_declaration name: (_) @name) @definition.class
+(interface_declaration name: (_) @name) @definition.interface
+(type_alias_declaration name: (_) @name) @definition.type
+(enum_declaration name: (_) @name) @definition.enum
+(internal_module name: (_) @name) @definition.module
+(module name: (_) @name) @definition.module
+(method_signature name: (_) @name) @definition.method
+(abstract_method_signature name: (_) @name) @definition.method
+(public_field_definition
+  name: (_) @name
+  value: [(arrow_function) (function_expression)]) @definition.method
+
+(type_annotation (type_identifier) @name) @reference.type
+(generic_type name: (type_identifier) @name) @reference.type
+(extends_clause value: (identifier) @name) @reference.type
+(implements_clause (type_identifier) @name) @reference.type
+(extends_type_clause type: (type_identifier) @name) @reference.type
+`}`

@@ -1,0 +1,320 @@
+import { open, readFile, stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { estimateTokens } from '../chunks/estimate-tokens'
+import { detectLanguage } from '../detect-language'
+import { getTagsQuery } from '../queries/tags-query'
+import { mapFilesInWorkers, repoMapWorkerUrl } from './map-files-in-workers'
+import { isSkipped, type MappedRepoFile, mapRepoFile } from './map-repo-file'
+import { pageRank, type WeightedEdge } from './page-rank'
+import { type MappedDefinition, type MappedFile, renderRepoMap } from './render-repo-map'
+import type {
+  BuildRepoMapOptions,
+  RepoFile,
+  RepoMap,
+  RepoMapEntry,
+  RepoMapInput,
+  SkippedFile,
+} from './repo-map'
+import { walkRepository } from './walk-repository'
+
+const DEFAULT_MAX_FILE_BYTES = 1_000_000
+
+interface FileSymbols extends MappedFile {
+  /** How often each name is referenced in the file. */
+  readonly references: Map<string, number>
+}
+
+interface Candidate {
+  readonly file: FileSymbols
+  readonly definition: MappedDefinition
+  readonly rank: number
+}
+
+/**
+ * Builds a repository map the way Aider does, as a library call: every file is parsed and its
+ * definitions and references extracted (each tree freed right away); files become nodes of a
+ * graph with an edge from each file to the files defining the names it references, weighted
+ * by how often and how specific the name is; PageRank (personalised toward `focus`) ranks the
+ * files, and each file's rank is shared out over the definitions it references. The best
+ * definitions that fit `maxTokens` are rendered (binary search on how many), each with the
+ * signature lines of the scopes around it.
+ *
+ * @param input - `{ root }`: a directory, walked honouring every `.gitignore`; or `{ files }`.
+ * @throws {RangeError} when `maxTokens` is not a positive number.
+ * @throws the signal's reason when `options.signal` aborts.
+ *
+ * @example
+ * ```ts
+ * const map = await buildRepoMap({ root: '.' }, { maxTokens: 1024, focus: ['src/server.ts'] })
+ * prompt += map.text
+ * ```
+ */
+export async function buildRepoMap(input: RepoMapInput, options: BuildRepoMapOptions): Promise<RepoMap> {
+  const { maxTokens } = options
+  if (!(maxTokens > 0))
+    throw new RangeError(`buildRepoMap: maxTokens must be a positive number, got ${maxTokens}.`)
+  const count = options.countTokens ?? estimateTokens
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  const skipped: SkippedFile[] = []
+  const mapped: FileSymbols[] = []
+
+  const inputs: RepoFile[] = []
+  for await (const file of readInput(input, options, maxFileBytes, skipped)) inputs.push(file)
+  options.signal?.throwIfAborted()
+  for (const result of await mapAll(inputs, maxFileBytes, options)) {
+    if (isSkipped(result)) skipped.push(result)
+    else mapped.push({ ...result, references: new Map(result.references) })
+  }
+  options.signal?.throwIfAborted()
+
+  const { files: focusFiles, identifiers: focusIdentifiers } = resolveFocus(options.focus, mapped)
+  const candidates = rank(mapped, focusFiles, focusIdentifiers)
+  const fileRanks = candidates.fileRanks
+
+  // the largest number of top entries whose rendering fits the budget
+  const render = (n: number) => renderRepoMap(group(candidates.list.slice(0, n)))
+  let low = 0
+  let high = candidates.list.length
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (count(render(middle)) <= maxTokens) low = middle
+    else high = middle - 1
+  }
+  const chosen = candidates.list.slice(0, low)
+  const text = render(low)
+  const entries: RepoMapEntry[] = chosen.map(({ file, definition, rank }) => ({
+    path: file.path,
+    name: definition.name,
+    kind: definition.kind,
+    line: definition.line,
+    signature: definition.signature,
+    ...(definition.enclosing === undefined ? {} : { enclosing: definition.enclosing }),
+    rank,
+  }))
+  return {
+    entries,
+    text,
+    tokens: count(text),
+    files: mapped
+      .map((file, index) => ({ path: file.path, rank: fileRanks[index] ?? 0 }))
+      .sort((a, b) => b.rank - a.rank || compare(a.path, b.path)),
+    skipped,
+  }
+}
+
+/** Worth a worker pool only past this much source: starting a worker and its grammars costs ~100 ms. */
+const WORKER_THRESHOLD_BYTES = 2_000_000
+
+async function mapAll(
+  files: readonly RepoFile[],
+  maxFileBytes: number,
+  options: BuildRepoMapOptions,
+): Promise<(MappedRepoFile | SkippedFile)[]> {
+  const url = repoMapWorkerUrl()
+  const total = files.reduce((sum, file) => sum + file.content.length, 0)
+  const workers =
+    options.workers ??
+    (url !== undefined && !url.pathname.endsWith('.ts') ? Math.min(4, availableParallelism()) : 1)
+  if (workers > 1 && url !== undefined && total >= WORKER_THRESHOLD_BYTES) {
+    try {
+      return await mapFilesInWorkers(files, maxFileBytes, workers, url, options.signal)
+    } catch (error) {
+      options.signal?.throwIfAborted()
+      // workers unavailable here (no TypeScript loader when running from source, a sandbox): map in this thread
+      void error
+    }
+  }
+  const results: (MappedRepoFile | SkippedFile)[] = []
+  for (const [index, file] of files.entries()) {
+    options.signal?.throwIfAborted()
+    results.push(await mapRepoFile(file, maxFileBytes))
+    // parsing is synchronous: let timers and I/O run now and then in a big repository
+    if (index % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  return results
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+async function* readInput(
+  input: RepoMapInput,
+  options: BuildRepoMapOptions,
+  maxFileBytes: number,
+  skipped: SkippedFile[],
+): AsyncGenerator<RepoFile> {
+  if ('files' in input) {
+    yield* input.files
+    return
+  }
+  const walkOptions = {
+    ...(options.ignore === undefined ? {} : { ignore: options.ignore }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  }
+  for await (const path of walkRepository(input.root, walkOptions)) {
+    const absolute = join(input.root, path)
+    // cheap checks first: no read for a file that will be skipped anyway
+    const language = detectLanguage(path) ?? (await shebangLanguage(absolute))
+    if (language === undefined) {
+      skipped.push({ path, reason: 'unknown-language' })
+      continue
+    }
+    if (getTagsQuery(language) === undefined) {
+      skipped.push({ path, reason: 'no-symbols' })
+      continue
+    }
+    const { size } = await stat(absolute)
+    if (size > maxFileBytes) {
+      skipped.push({ path, reason: 'too-large' })
+      continue
+    }
+    yield { path, content: await readFile(absolute, 'utf8') }
+  }
+}
+
+/** The language named by a file's `#!` line, reading only its first bytes. */
+async function shebangLanguage(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(256)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const text = head.subarray(0, bytesRead).toString('utf8')
+    return text.startsWith('#!') ? detectLanguage(path, text) : undefined
+  } finally {
+    await handle.close()
+  }
+}
+
+function resolveFocus(
+  focus: BuildRepoMapOptions['focus'],
+  files: readonly FileSymbols[],
+): { files: Set<string>; identifiers: Set<string> } {
+  const paths = new Set(files.map((file) => file.path))
+  const focusFiles = new Set<string>()
+  const identifiers = new Set<string>()
+  const addFile = (name: string) => {
+    const normalized = name.replace(/\\/g, '/').replace(/^\.\//, '')
+    if (paths.has(normalized)) focusFiles.add(normalized)
+    else for (const path of paths) if (path.endsWith(`/${normalized}`)) focusFiles.add(path)
+  }
+  if (Array.isArray(focus)) {
+    for (const item of focus as readonly string[]) {
+      const before = focusFiles.size
+      addFile(item)
+      if (focusFiles.size === before) identifiers.add(item)
+    }
+  } else if (focus !== undefined) {
+    const spec = focus as { files?: readonly string[]; identifiers?: readonly string[] }
+    for (const file of spec.files ?? []) addFile(file)
+    for (const identifier of spec.identifiers ?? []) identifiers.add(identifier)
+  }
+  return { files: focusFiles, identifiers }
+}
+
+function isSpecificName(name: string): boolean {
+  return name.length >= 8 && (/[a-z][A-Z]/.test(name) || name.includes('_') || name.includes('-'))
+}
+
+/**
+ * Aider's ranking: an edge from each referencing file to each defining file per shared name,
+ * weighted by sqrt(reference count) times how telling the name is; PageRank over files (over
+ * the edges between different files: a file using its own names casts no vote for itself);
+ * each file's rank shared over all its edges gives each (file, name) definition its rank, a
+ * tenth of the share only for names a file defines itself.
+ */
+function rank(
+  files: readonly FileSymbols[],
+  focusFiles: ReadonlySet<string>,
+  focusIdentifiers: ReadonlySet<string>,
+): { list: Candidate[]; fileRanks: number[] } {
+  const definers = new Map<string, number[]>()
+  files.forEach((file, index) => {
+    for (const definition of file.definitions) {
+      const list = definers.get(definition.name)
+      if (list === undefined) definers.set(definition.name, [index])
+      else if (list[list.length - 1] !== index) list.push(index)
+    }
+  })
+
+  const edges: (WeightedEdge & { name: string })[] = []
+  const referenced = new Set<string>()
+  files.forEach((file, from) => {
+    for (const [name, uses] of file.references) {
+      const targets = definers.get(name)
+      if (targets === undefined) continue
+      referenced.add(name)
+      let weight = Math.sqrt(uses)
+      if (focusIdentifiers.has(name)) weight *= 10
+      if (isSpecificName(name)) weight *= 10
+      if (name.startsWith('_')) weight *= 0.1
+      if (targets.length > 5) weight *= 0.1
+      if (focusFiles.has(file.path)) weight *= 50
+      for (const to of targets) edges.push({ from, to, weight, name })
+    }
+  })
+  // a name nobody references still gets a little rank from its own file
+  for (const [name, targets] of definers) {
+    if (referenced.has(name)) continue
+    const weight = focusIdentifiers.has(name) ? 1 : 0.1
+    for (const index of targets) edges.push({ from: index, to: index, weight, name })
+  }
+
+  const personalization = files.map((file) => {
+    if (focusFiles.has(file.path)) return 1
+    if (focusIdentifiers.size === 0) return 0
+    const stem =
+      file.path
+        .split('/')
+        .pop()
+        ?.replace(/\.[^.]*$/, '') ?? ''
+    return file.path.split('/').some((part) => focusIdentifiers.has(part)) || focusIdentifiers.has(stem)
+      ? 1
+      : 0
+  })
+  const hasPersonalization = personalization.some((value) => value > 0)
+  // files rank by what other files reference in them: a file's use of its own names is no vote
+  const crossFile = edges.filter((edge) => edge.from !== edge.to)
+  const fileRanks = pageRank(files.length, crossFile, hasPersonalization ? { personalization } : {})
+
+  const outWeight = new Float64Array(files.length)
+  for (const edge of edges) outWeight[edge.from] = (outWeight[edge.from] as number) + edge.weight
+  const definitionRank = new Map<string, number>()
+  for (const edge of edges) {
+    const key = `${edge.to}\u0000${edge.name}`
+    // a name used only where it is defined says little about the repository: a tenth of the share
+    const discount = edge.from === edge.to ? 0.1 : 1
+    const share =
+      (discount * (fileRanks[edge.from] as number) * edge.weight) / (outWeight[edge.from] as number)
+    definitionRank.set(key, (definitionRank.get(key) ?? 0) + share)
+  }
+
+  const list: Candidate[] = []
+  files.forEach((file, index) => {
+    for (const definition of file.definitions) {
+      let value = definitionRank.get(`${index}\u0000${definition.name}`)
+      if (value === undefined) continue
+      if (focusIdentifiers.has(definition.name)) value *= 10
+      list.push({ file, definition, rank: value })
+    }
+  })
+  list.sort(
+    (a, b) => b.rank - a.rank || compare(a.file.path, b.file.path) || a.definition.line - b.definition.line,
+  )
+  return { list, fileRanks }
+}
+
+/** Groups candidates by file, files in the order of their best candidate. */
+function group(candidates: readonly Candidate[]): Map<MappedFile, Set<MappedDefinition>> {
+  const byFile = new Map<MappedFile, Set<MappedDefinition>>()
+  for (const { file, definition } of candidates) {
+    let set = byFile.get(file)
+    if (set === undefined) {
+      set = new Set()
+      byFile.set(file, set)
+    }
+    set.add(definition)
+  }
+  return byFile
+}

@@ -1,0 +1,93 @@
+import type { SymbolKind } from '../symbols/symbol-kind'
+
+/** A file given to `buildRepoMap`. */
+export interface RepoFile {
+  /** Its path, relative to the repository root, with `/` separators. Used for language detection and in the map. */
+  readonly path: string
+  /** Its source text. */
+  readonly content: string
+}
+
+/** What `buildRepoMap` maps: a directory on disk, or files already in memory. */
+export type RepoMapInput = { readonly root: string } | { readonly files: readonly RepoFile[] }
+
+/** One definition in a repository map. */
+export interface RepoMapEntry {
+  /** The file it is in. */
+  readonly path: string
+  readonly name: string
+  readonly kind: SymbolKind
+  /** 1-based line where it starts. */
+  readonly line: number
+  /** Its signature line (see `SymbolDefinition.signature`). */
+  readonly signature: string
+  /** The enclosing definition's name, if any. */
+  readonly enclosing?: string
+  /**
+   * Its importance: the PageRank of the files that reference it, shared out over the names
+   * they reference, the way Aider ranks tags. Higher is more important; entries are sorted by it.
+   */
+  readonly rank: number
+}
+
+/** A file of the repository and its PageRank. */
+export interface RankedFile {
+  readonly path: string
+  readonly rank: number
+}
+
+/** A file `buildRepoMap` left out, and why. */
+export interface SkippedFile {
+  readonly path: string
+  readonly reason: 'too-large' | 'binary' | 'unknown-language' | 'no-symbols' | 'parse-error'
+  /** For `parse-error`: the error's message. */
+  readonly detail?: string
+}
+
+/** A ranked map of a repository's definitions, cut to a token budget. */
+export interface RepoMap {
+  /** The definitions shown in `text`, most important first. */
+  readonly entries: RepoMapEntry[]
+  /**
+   * The map as text for an LLM prompt: for each file (most important first), its path, then the
+   * signature lines of its chosen definitions, each with the lines of the scopes around it, and
+   * `⋮` where lines are left out (Aider's format).
+   */
+  readonly text: string
+  /** Tokens of `text` by the counter in use; at most `maxTokens`. */
+  readonly tokens: number
+  /** Every file with symbols, by PageRank, highest first. */
+  readonly files: RankedFile[]
+  /** Files that were not mapped. */
+  readonly skipped: SkippedFile[]
+}
+
+/** Options of `buildRepoMap`. */
+export interface BuildRepoMapOptions {
+  /** The most tokens `text` may take. */
+  readonly maxTokens: number
+  /**
+   * What the map should favour: files being edited and names being discussed. Given as an array,
+   * each string that is a mapped file's path is a file, any other an identifier.
+   * Focus files personalise the PageRank toward them (and what they reference); focus
+   * identifiers weigh the references to those names up.
+   */
+  readonly focus?:
+    | readonly string[]
+    | { readonly files?: readonly string[]; readonly identifiers?: readonly string[] }
+  /** Counts tokens of the rendered map. Default `estimateTokens` (characters / 4). */
+  readonly countTokens?: (text: string) => number
+  /** Files larger than this many bytes (UTF-8) are skipped. Default 1,000,000. */
+  readonly maxFileBytes?: number
+  /** With `{ root }`: extra gitignore-style patterns to leave out (`.gitignore` files are always honoured). */
+  readonly ignore?: readonly string[]
+  /**
+   * How many worker threads parse the files; `1` or less maps them in this thread. Default: one
+   * per core, at most 4, in the built package (from source: 1). Workers are only started for
+   * more than 2 MB of source; each loads its own grammars. If they cannot start, the files are
+   * mapped in this thread.
+   */
+  readonly workers?: number
+  /** Cancels the build: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal
+}

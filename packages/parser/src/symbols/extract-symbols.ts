@@ -1,0 +1,285 @@
+import type { Node, QueryMatch } from 'web-tree-sitter'
+import { getTagsQuery } from '../queries/tags-query'
+import type { CodeSymbols } from './code-symbols'
+import { compileTagsQuery } from './compile-tags-query'
+import { findDocComment, outermostWrapper } from './find-doc-comment'
+import type { ParsedSource } from './parsed-source'
+import { signatureLine } from './signature-line'
+import { createRangeReader, type SourceRange } from './source-range'
+import type { SymbolDefinition } from './symbol-definition'
+import type { SymbolImport } from './symbol-import'
+import { type SymbolKind, symbolKinds } from './symbol-kind'
+import type { SymbolReference } from './symbol-reference'
+
+/** Options of {@link extractSymbols}. */
+export interface ExtractSymbolsOptions {
+  /** Collect references (calls, type uses). Default `true`; turn off when only definitions are needed. */
+  readonly references?: boolean
+  /** Collect doc comments. Default `true`. */
+  readonly docs?: boolean
+}
+
+interface DefinitionMatch {
+  node: Node
+  name: Node
+  kind: SymbolKind
+  pattern: number
+  end: Node
+  receiver?: string
+}
+
+interface Container {
+  start: number
+  end: number
+  name: string
+  kind: SymbolKind | 'scope'
+  definition?: DefinitionMatch
+}
+
+const kindSet = new Set<string>(symbolKinds)
+/** Containers whose functions are methods. */
+const methodHolders = new Set<string>(['class', 'interface', 'scope', 'enum'])
+
+const empty = (): CodeSymbols => ({ definitions: [], references: [], imports: [] })
+
+/**
+ * Extracts definitions, references and imports from a parsed file with the language's tags
+ * query (see `src/queries/`). The query is compiled once per grammar and cached. The tree is
+ * only read, never freed: the caller (usually `ParsedCode.symbols()`) owns it.
+ *
+ * Languages without a tags query (JSON, YAML, Markdown, ...) give empty lists.
+ *
+ * @throws {Error} when a registered query does not compile against the grammar.
+ */
+export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOptions = {}): CodeSymbols {
+  const spec = getTagsQuery(parsed.language)
+  if (spec === undefined) return empty()
+  const { code, tree } = parsed
+  const wantReferences = options.references !== false
+  const query = compileTagsQuery(tree.language, spec.source, { references: wantReferences })
+  const matches = query.matches(tree.rootNode)
+
+  const definitionsByNode = new Map<number, DefinitionMatch>()
+  const scopes: Container[] = []
+  const referenceNodes: { node: Node; kind: 'call' | 'type' }[] = []
+  const importMatches: { node: Node; source: Node; names: Node[] }[] = []
+  const looseImportNames: Node[] = []
+
+  for (const match of matches) collect(match)
+
+  function collect(match: QueryMatch): void {
+    let defNode: Node | undefined
+    let kind: string | undefined
+    let name: Node | undefined
+    let receiver: Node | undefined
+    let body: Node | undefined
+    let scope: Node | undefined
+    let scopeName: Node | undefined
+    let refKind: string | undefined
+    let importNode: Node | undefined
+    let importSource: Node | undefined
+    let importNames: Node[] | undefined
+    for (const capture of match.captures) {
+      const captureName = capture.name
+      if (captureName === 'name') name = capture.node
+      else if (captureName.startsWith('definition.')) {
+        defNode = capture.node
+        kind = captureName.slice(11)
+      } else if (captureName.startsWith('reference.')) refKind = captureName.slice(10)
+      else if (captureName === 'receiver') receiver = capture.node
+      else if (captureName === 'body') body = capture.node
+      else if (captureName === 'scope') scope = capture.node
+      else if (captureName === 'scope.name') scopeName = capture.node
+      else if (captureName === 'import') importNode = capture.node
+      else if (captureName === 'import.source') importSource = capture.node
+      else if (captureName === 'import.name') {
+        if (importNames === undefined) importNames = []
+        importNames.push(capture.node)
+      }
+    }
+    if (defNode !== undefined && name !== undefined && kind !== undefined && kindSet.has(kind)) {
+      const previous = definitionsByNode.get(defNode.id)
+      if (previous === undefined || previous.pattern > match.patternIndex) {
+        definitionsByNode.set(defNode.id, {
+          node: defNode,
+          name,
+          kind: kind as SymbolKind,
+          pattern: match.patternIndex,
+          end: body ?? defNode,
+          receiver: receiver === undefined ? undefined : code.slice(receiver.startIndex, receiver.endIndex),
+        })
+      }
+    } else if (scope !== undefined && scopeName !== undefined) {
+      scopes.push({
+        start: scope.startIndex,
+        end: scope.endIndex,
+        name: code.slice(scopeName.startIndex, scopeName.endIndex),
+        kind: 'scope',
+      })
+    } else if (refKind !== undefined && name !== undefined) {
+      if (wantReferences) referenceNodes.push({ node: name, kind: refKind === 'call' ? 'call' : 'type' })
+    } else if (importNode !== undefined && importSource !== undefined) {
+      importMatches.push({ node: importNode, source: importSource, names: importNames ?? [] })
+    } else if (importNames !== undefined) {
+      looseImportNames.push(...importNames)
+    }
+  }
+
+  // Imports first: a constant holding an import (`const fs = require('fs')`) is not a constant.
+  const rangeOf = createRangeReader(code)
+  const imports = buildImports(importMatches, looseImportNames, code, rangeOf)
+  const importStarts = imports.map((item) => item.range.startIndex)
+
+  let defs = [...definitionsByNode.values()].filter(
+    (def) => def.kind !== 'constant' || !containsAny(importStarts, def.node.startIndex, def.node.endIndex),
+  )
+  defs.sort((a, b) => a.node.startIndex - b.node.startIndex || b.end.endIndex - a.end.endIndex)
+  if (spec.mergeClauses === true) defs = mergeClauses(defs)
+
+  // Enclosing containers by a sweep over definitions and scopes sorted by start.
+  const containers: Container[] = defs.map((def) => ({
+    start: def.node.startIndex,
+    end: def.end.endIndex,
+    name: code.slice(def.name.startIndex, def.name.endIndex),
+    kind: def.kind,
+    definition: def,
+  }))
+  for (const scope of scopes) containers.push(scope)
+  containers.sort((a, b) => a.start - b.start || b.end - a.end)
+  const parentOf = new Map<Container, Container | undefined>()
+  const stack: Container[] = []
+  for (const container of containers) {
+    while (stack.length > 0 && (stack[stack.length - 1] as Container).end <= container.start) stack.pop()
+    const top = stack[stack.length - 1]
+    parentOf.set(container, top !== undefined && container.end <= top.end ? top : undefined)
+    stack.push(container)
+  }
+
+  const definitions: SymbolDefinition[] = []
+  for (const container of containers) {
+    const def = container.definition
+    if (def === undefined) continue
+    const parent = parentOf.get(container)
+    const kind: SymbolKind =
+      def.kind === 'function' && parent !== undefined && methodHolders.has(parent.kind) ? 'method' : def.kind
+    const wrapper = outermostWrapper(def.node)
+    const body = def.node.childForFieldName('body')
+    const doc =
+      options.docs === false ? undefined : findDocComment(def.node, parsed.language, code, wrapper, body)
+    const enclosing = def.receiver ?? parent?.name
+    const definition: SymbolDefinition = {
+      name: container.name,
+      kind,
+      range: rangeOf(def.node.startIndex, def.end.endIndex),
+      nameRange: rangeOf(def.name.startIndex, def.name.endIndex),
+      signature: signatureLine(def.node, wrapper.startIndex, code, body),
+      ...(enclosing === undefined ? {} : { enclosing }),
+      ...(doc === undefined ? {} : { doc }),
+    }
+    definitions.push(definition)
+  }
+
+  const references = wantReferences ? buildReferences(referenceNodes, defs, containers, code, rangeOf) : []
+  return { definitions, references, imports }
+}
+
+function containsAny(sortedStarts: number[], start: number, end: number): boolean {
+  for (const value of sortedStarts) if (value >= start && value < end) return true
+  return false
+}
+
+function mergeClauses(defs: DefinitionMatch[]): DefinitionMatch[] {
+  const merged: DefinitionMatch[] = []
+  for (const def of defs) {
+    const last = merged[merged.length - 1]
+    if (
+      last !== undefined &&
+      last.kind === def.kind &&
+      last.node.parent?.id === def.node.parent?.id &&
+      last.name.text === def.name.text &&
+      last.end.endIndex <= def.node.startIndex
+    ) {
+      last.end = def.end
+      continue
+    }
+    merged.push({ ...def })
+  }
+  return merged
+}
+
+function buildReferences(
+  nodes: { node: Node; kind: 'call' | 'type' }[],
+  defs: DefinitionMatch[],
+  containers: Container[],
+  code: string,
+  rangeOf: (startIndex: number, endIndex: number) => SourceRange,
+): SymbolReference[] {
+  const definitionNames = new Set<number>()
+  for (const def of defs) definitionNames.add(def.name.startIndex)
+  nodes.sort((a, b) => a.node.startIndex - b.node.startIndex)
+  const references: SymbolReference[] = []
+  const stack: Container[] = []
+  let next = 0
+  let lastStart = -1
+  for (const { node, kind } of nodes) {
+    const start = node.startIndex
+    if (start === lastStart || definitionNames.has(start)) continue
+    lastStart = start
+    while (next < containers.length && (containers[next] as Container).start <= start) {
+      const container = containers[next] as Container
+      while (stack.length > 0 && (stack[stack.length - 1] as Container).end <= container.start) stack.pop()
+      if (container.definition !== undefined) stack.push(container)
+      next++
+    }
+    while (stack.length > 0 && (stack[stack.length - 1] as Container).end <= start) stack.pop()
+    const enclosing = stack[stack.length - 1]?.name
+    const range = rangeOf(start, node.endIndex)
+    references.push({
+      name: code.slice(start, range.endIndex),
+      kind,
+      range,
+      ...(enclosing === undefined ? {} : { enclosing }),
+    })
+  }
+  return references
+}
+
+function unquote(text: string): string {
+  return text.replace(/^import\s+/, '').replace(/^(["'`<])(.*)(["'`>])$/s, '$2')
+}
+
+function buildImports(
+  matches: { node: Node; source: Node; names: Node[] }[],
+  looseNames: Node[],
+  code: string,
+  rangeOf: (startIndex: number, endIndex: number) => SourceRange,
+): SymbolImport[] {
+  const byKey = new Map<string, { start: number; end: number; node: Node; source: string; names: string[] }>()
+  for (const match of matches) {
+    const source = unquote(code.slice(match.source.startIndex, match.source.endIndex).trim())
+    const key = `${match.node.startIndex}:${source}`
+    let entry = byKey.get(key)
+    if (entry === undefined) {
+      entry = { start: match.node.startIndex, end: match.node.endIndex, node: match.node, source, names: [] }
+      byKey.set(key, entry)
+    }
+    for (const name of match.names) entry.names.push(code.slice(name.startIndex, name.endIndex))
+  }
+  const entries = [...byKey.values()].sort((a, b) => a.start - b.start)
+  for (const name of looseNames) {
+    // the innermost import containing the name; the first of several sharing one statement
+    let owner: (typeof entries)[number] | undefined
+    for (const entry of entries) {
+      if (entry.start <= name.startIndex && name.endIndex <= entry.end) {
+        if (owner === undefined || entry.start > owner.start) owner = entry
+      }
+    }
+    const text = code.slice(name.startIndex, name.endIndex)
+    if (owner !== undefined && !owner.names.includes(text)) owner.names.push(text)
+  }
+  return entries.map((entry) => ({
+    source: entry.source,
+    names: entry.names,
+    range: rangeOf(entry.start, entry.end),
+  }))
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { Query } from 'web-tree-sitter'
+import { loadLanguage } from '../src/load-language'
+import { getTagsQuery, listTagsQueryLanguages } from '../src/queries/tags-query'
+
+const programmingLanguages = [
+  'typescript',
+  'tsx',
+  'javascript',
+  'python',
+  'go',
+  'rust',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'ruby',
+  'php',
+  'kotlin',
+  'swift',
+  'scala',
+  'bash',
+  'lua',
+  'haskell',
+  'elixir',
+  'dart',
+  'zig',
+]
+
+describe('tags queries', () => {
+  it('exist for every programming language', () => {
+    expect(listTagsQueryLanguages().sort()).toEqual([...programmingLanguages].sort())
+  })
+
+  it.each(programmingLanguages)('%s: compiles against the grammar the registry loads', async (id) => {
+    const language = await loadLanguage(id)
+    const spec = getTagsQuery(id)
+    expect(spec).toBeDefined()
+    const query = new Query(language, spec?.source ?? '')
+    try {
+      expect(query.patternCount()).toBeGreaterThan(3)
+      // every capture name is one extractSymbols understands
+      for (const name of query.captureNames) {
+        expect(name).toMatch(
+          /^(name|receiver|body|scope|scope\.name|import|import\.source|import\.name|_.*|definition\.(function|method|class|interface|type|enum|constant|module)|reference\.(call|type))$/,
+        )
+      }
+    } finally {
+      query.delete()
+    }
+  })
+})
+
+describe('registerTagsQuery', () => {
+  it('gives a language without a built-in query symbols, and reports a query that does not compile', async () => {
+    const { parseCode } = await import('../src/parse-code')
+    const { registerTagsQuery } = await import('../src/queries/tags-query')
+    using before = await parseCode('{"name": "ql"}', { language: 'json' })
+    expect(before.symbols()).toEqual({ definitions: [], references: [], imports: [] })
+
+    registerTagsQuery('json', { source: '(pair key: (string (string_content) @name)) @definition.constant' })
+    using parsed = await parseCode('{"name": "ql", "version": 1}', { language: 'json' })
+    expect(parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)).toEqual([
+      'constant name',
+      'constant version',
+    ])
+
+    registerTagsQuery('json', { source: '(no_such_node) @definition.constant' })
+    expect(() => parsed.symbols()).toThrow(/no_such_node/)
+    expect(listTagsQueryLanguages()).toContain('json')
+  })
+})
