@@ -1,6 +1,7 @@
 import { detectLanguage } from './detect-language'
 import { BinaryContentError } from './errors/binary-content-error'
 import { InputTooLargeError } from './errors/input-too-large-error'
+import { InvalidArgumentError } from './errors/invalid-argument-error'
 import { InvalidUtf8Error } from './errors/invalid-utf8-error'
 import { UnknownLanguageError } from './errors/unknown-language-error'
 import { requireLanguage } from './languages/language-registry'
@@ -96,9 +97,9 @@ export function resolveLanguage(options: LanguageSelector, code?: string): strin
 function toText(code: string | Uint8Array, maxBytes: number): string {
   if (typeof code === 'string') return code
   if (!(code instanceof Uint8Array)) {
-    throw new TypeError(
-      `parseCode: code must be a string or a Uint8Array, got ${code === null ? 'null' : typeof code}.`,
-    )
+    throw new InvalidArgumentError({
+      message: `parseCode: code must be a string or a Uint8Array, got ${code === null ? 'null' : typeof code}.`,
+    })
   }
   if (code.byteLength > maxBytes) throw tooLarge(code.byteLength, maxBytes)
   try {

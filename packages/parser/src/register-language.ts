@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors/invalid-argument-error'
 import type { GrammarSource } from './languages/language-definition'
 import { addLanguage } from './languages/language-registry'
 import { forgetLanguage } from './load-language'
@@ -39,9 +40,9 @@ export interface RegisterLanguageOptions {
 export function registerLanguage(options: RegisterLanguageOptions): void {
   const id = options.id.trim().toLowerCase()
   if (!/^[a-z0-9][a-z0-9_+#.-]*$/.test(id)) {
-    throw new TypeError(
-      `registerLanguage: "${options.id}" is not a valid language id (use lower-case letters, digits, -, _).`,
-    )
+    throw new InvalidArgumentError({
+      message: `registerLanguage: "${options.id}" is not a valid language id (use lower-case letters, digits, -, _).`,
+    })
   }
   const grammar: GrammarSource =
     options.wasm instanceof Uint8Array ? { bytes: options.wasm } : { path: options.wasm }

@@ -3,6 +3,7 @@ import {
   BinaryContentError,
   DisposedError,
   InputTooLargeError,
+  InvalidArgumentError,
   InvalidUtf8Error,
   ParsedCode,
   ParserError,
@@ -57,8 +58,10 @@ describe('parseCode', () => {
     expect(UnknownLanguageError.isInstance(neither)).toBe(true)
   })
 
-  it('rejects a non-string, non-bytes input with a TypeError', async () => {
-    await expect(parseCode(42 as never, { language: 'python' })).rejects.toThrow(TypeError)
+  it('rejects a non-string, non-bytes input with a typed error', async () => {
+    await expect(parseCode(42 as never, { language: 'python' })).rejects.toSatisfy(
+      InvalidArgumentError.isInstance,
+    )
   })
 })
 

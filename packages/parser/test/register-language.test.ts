@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import {
   detectLanguage,
   GrammarLoadError,
+  InvalidArgumentError,
   listLanguages,
   loadLanguage,
   parseCode,
@@ -73,7 +74,7 @@ describe('registerLanguage', () => {
   })
 
   it('rejects an id that cannot be one', () => {
-    expect(() => registerLanguage({ id: 'has space', wasm: propertiesWasm })).toThrow(TypeError)
+    expect(() => registerLanguage({ id: 'has space', wasm: propertiesWasm })).toThrow(InvalidArgumentError)
     expect(() => registerLanguage({ id: '', wasm: propertiesWasm })).toThrow(/not a valid language id/)
   })
 })

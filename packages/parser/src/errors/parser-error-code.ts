@@ -10,6 +10,7 @@
  * | `invalid_utf8` | a `Uint8Array`/`Buffer` source is not valid UTF-8 |
  * | `grammar_load_failed` | a grammar `.wasm` could not be found, read or loaded |
  * | `disposed` | a method was called on a `ParsedCode` after `dispose()` |
+ * | `invalid_argument` | an argument is not of the kind the call takes |
  * | `parse_failed` | tree-sitter or the worker failed in a way none of the codes above describe |
  */
 export type ParserErrorCode =
@@ -20,4 +21,5 @@ export type ParserErrorCode =
   | 'invalid_utf8'
   | 'grammar_load_failed'
   | 'disposed'
+  | 'invalid_argument'
   | 'parse_failed'
