@@ -29,10 +29,10 @@ export const javascriptCoreTags = `
 (program (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant))
 (program (export_statement declaration: (lexical_declaration kind: "const" (variable_declarator name: (identifier) @name) @definition.constant)))
 
-(call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
-(new_expression constructor: (identifier) @name) @reference.type
-(new_expression constructor: (member_expression property: (property_identifier) @name)) @reference.type
+(call_expression function: (identifier) @reference.call)
+(call_expression function: (member_expression property: (property_identifier) @reference.call))
+(new_expression constructor: (identifier) @reference.type)
+(new_expression constructor: (member_expression property: (property_identifier) @reference.type))
 
 (import_statement source: (string (string_fragment) @import.source)) @import
 (export_statement source: (string (string_fragment) @import.source)) @import
@@ -50,5 +50,5 @@ export const javascriptTags = `${javascriptCoreTags}
 (field_definition
   property: (_) @name
   value: [(arrow_function) (function_expression)]) @definition.method
-(class_heritage (identifier) @name) @reference.type
+(class_heritage (identifier) @reference.type)
 `

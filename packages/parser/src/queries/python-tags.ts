@@ -11,12 +11,12 @@ export const pythonTags = `
     (assignment left: (identifier) @name) @definition.constant)
   (#match? @name "^_*[A-Z][A-Z0-9_]*$"))
 
-(call function: (identifier) @name) @reference.call
-(call function: (attribute attribute: (identifier) @name)) @reference.call
-(class_definition superclasses: (argument_list (identifier) @name @reference.type))
-(class_definition superclasses: (argument_list (attribute attribute: (identifier) @name @reference.type)))
-(decorator (identifier) @name @reference.call)
-(type (identifier) @name @reference.type)
+(call function: (identifier) @reference.call)
+(call function: (attribute attribute: (identifier) @reference.call))
+(class_definition superclasses: (argument_list (identifier) @reference.type))
+(class_definition superclasses: (argument_list (attribute attribute: (identifier) @reference.type)))
+(decorator (identifier) @reference.call)
+(type (identifier) @reference.type)
 
 (import_statement name: (dotted_name) @import.source) @import
 (import_statement name: (aliased_import name: (dotted_name) @import.source alias: (identifier) @import.name)) @import

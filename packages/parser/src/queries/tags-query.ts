@@ -35,7 +35,10 @@ import { zigTags } from './zig-tags'
  *   body beside its signature); the definition's range is stretched over it.
  * - `@scope` with `@scope.name`: a container that is not a definition itself but names the
  *   enclosing symbol of what it holds (a Rust `impl`, a Swift `extension`).
- * - `@reference.call` / `@reference.type` with `@name`: a use of a name.
+ * - `@reference.call` / `@reference.type` with `@name`: a use of a name. Without `@name`, the
+ *   `@reference.*` capture is the name itself (`(call function: (identifier) @reference.call)`):
+ *   one capture per match instead of two, which the hot reference patterns use because
+ *   web-tree-sitter builds a JavaScript object for every capture.
  * - `@import` with `@import.source` (the module, path or package) and `@import.name`
  *   (a name the import binds, in the same pattern or in a pattern of its own inside the import).
  *
@@ -49,13 +52,20 @@ export interface TagsQuery {
    * (Haskell equations and signatures, Elixir function clauses).
    */
   readonly mergeClauses?: boolean
+  /**
+   * Set only when every node a reference pattern names (its `@name`, else its `@reference.*`
+   * capture) is an identifier token of this syntax: `extractSymbols` then reads where the name
+   * ends from the text (plain ASCII names) instead of asking the tree, one call into WASM less
+   * per reference. Leave it out for queries of your own unless the same holds.
+   */
+  readonly identifierSyntax?: 'javascript' | 'python'
 }
 
 const builtInTagsQueries: Record<string, TagsQuery> = {
-  typescript: { source: typescriptTags },
-  tsx: { source: typescriptTags },
-  javascript: { source: javascriptTags },
-  python: { source: pythonTags },
+  typescript: { source: typescriptTags, identifierSyntax: 'javascript' },
+  tsx: { source: typescriptTags, identifierSyntax: 'javascript' },
+  javascript: { source: javascriptTags, identifierSyntax: 'javascript' },
+  python: { source: pythonTags, identifierSyntax: 'python' },
   go: { source: goTags },
   rust: { source: rustTags },
   java: { source: javaTags },

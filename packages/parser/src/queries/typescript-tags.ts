@@ -19,9 +19,9 @@ ${`
   name: (_) @name
   value: [(arrow_function) (function_expression)]) @definition.method
 
-(type_annotation (type_identifier) @name) @reference.type
-(generic_type name: (type_identifier) @name) @reference.type
-(extends_clause value: (identifier) @name) @reference.type
-(implements_clause (type_identifier) @name) @reference.type
-(extends_type_clause type: (type_identifier) @name) @reference.type
+(type_annotation (type_identifier) @reference.type)
+(generic_type name: (type_identifier) @reference.type)
+(extends_clause value: (identifier) @reference.type)
+(implements_clause (type_identifier) @reference.type)
+(extends_type_clause type: (type_identifier) @reference.type)
 `}`

@@ -1,8 +1,8 @@
-import type { Node, QueryMatch } from 'web-tree-sitter'
+import type { Node, QueryCapture, QueryMatch } from 'web-tree-sitter'
 import { getTagsQuery } from '../queries/tags-query'
 import type { CodeSymbols } from './code-symbols'
-import { compileTagsQuery } from './compile-tags-query'
-import { findDocComment, outermostWrapper } from './find-doc-comment'
+import { compileSplitTagsQuery } from './compile-tags-query'
+import { findDocComment, outermostWrapperIn } from './find-doc-comment'
 import type { ParsedSource } from './parsed-source'
 import { signatureLine } from './signature-line'
 import { createRangeReader, type SourceRange } from './source-range'
@@ -31,6 +31,8 @@ interface DefinitionMatch {
 interface Container {
   start: number
   end: number
+  /** Where the definition's name starts (its end is `nameStart + name.length`). */
+  nameStart?: number
   name: string
   kind: SymbolKind | 'scope'
   definition?: DefinitionMatch
@@ -56,8 +58,8 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   if (spec === undefined) return empty()
   const { code, tree } = parsed
   const wantReferences = options.references !== false
-  const query = compileTagsQuery(tree.language, spec.source, { references: wantReferences })
-  const matches = query.matches(tree.rootNode)
+  const root = tree.rootNode
+  const split = compileSplitTagsQuery(tree.language, spec.source, root.type, { references: wantReferences })
 
   const definitionsByNode = new Map<number, DefinitionMatch>()
   const scopes: Container[] = []
@@ -65,9 +67,24 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   const importMatches: { node: Node; source: Node; names: Node[] }[] = []
   const looseImportNames: Node[] = []
 
-  for (const match of matches) collect(match)
+  let patternIndex = split.patternIndex
+  for (const match of split.query.matches(root)) collect(match)
+  if (split.topLevel !== undefined) {
+    patternIndex = split.topLevelPatternIndex
+    for (const match of split.topLevel.matches(root, { maxStartDepth: 1 })) collect(match)
+  }
 
   function collect(match: QueryMatch): void {
+    // Most matches are references captured as one node (the name): no need to sort captures out.
+    const captures = match.captures
+    if (captures.length === 1) {
+      const only = captures[0] as QueryCapture
+      if (only.name === 'reference.call' || only.name === 'reference.type') {
+        if (wantReferences)
+          referenceNodes.push({ node: only.node, kind: only.name === 'reference.call' ? 'call' : 'type' })
+        return
+      }
+    }
     let defNode: Node | undefined
     let kind: string | undefined
     let name: Node | undefined
@@ -76,6 +93,7 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     let scope: Node | undefined
     let scopeName: Node | undefined
     let refKind: string | undefined
+    let refNode: Node | undefined
     let importNode: Node | undefined
     let importSource: Node | undefined
     let importNames: Node[] | undefined
@@ -85,8 +103,10 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
       else if (captureName.startsWith('definition.')) {
         defNode = capture.node
         kind = captureName.slice(11)
-      } else if (captureName.startsWith('reference.')) refKind = captureName.slice(10)
-      else if (captureName === 'receiver') receiver = capture.node
+      } else if (captureName.startsWith('reference.')) {
+        refKind = captureName.slice(10)
+        refNode = capture.node
+      } else if (captureName === 'receiver') receiver = capture.node
       else if (captureName === 'body') body = capture.node
       else if (captureName === 'scope') scope = capture.node
       else if (captureName === 'scope.name') scopeName = capture.node
@@ -98,13 +118,15 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
       }
     }
     if (defNode !== undefined && name !== undefined && kind !== undefined && kindSet.has(kind)) {
+      // the pattern's index in the tags query source: "earliest pattern wins" across both queries
+      const pattern = patternIndex[match.patternIndex] as number
       const previous = definitionsByNode.get(defNode.id)
-      if (previous === undefined || previous.pattern > match.patternIndex) {
+      if (previous === undefined || previous.pattern > pattern) {
         definitionsByNode.set(defNode.id, {
           node: defNode,
           name,
           kind: kind as SymbolKind,
-          pattern: match.patternIndex,
+          pattern,
           end: body ?? defNode,
           receiver: receiver === undefined ? undefined : code.slice(receiver.startIndex, receiver.endIndex),
         })
@@ -116,8 +138,10 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
         name: code.slice(scopeName.startIndex, scopeName.endIndex),
         kind: 'scope',
       })
-    } else if (refKind !== undefined && name !== undefined) {
-      if (wantReferences) referenceNodes.push({ node: name, kind: refKind === 'call' ? 'call' : 'type' })
+    } else if (refKind !== undefined && refNode !== undefined) {
+      // the name, or the reference node itself when the pattern captures only the name
+      if (wantReferences)
+        referenceNodes.push({ node: name ?? refNode, kind: refKind === 'call' ? 'call' : 'type' })
     } else if (importNode !== undefined && importSource !== undefined) {
       importMatches.push({ node: importNode, source: importSource, names: importNames ?? [] })
     } else if (importNames !== undefined) {
@@ -136,10 +160,12 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   defs.sort((a, b) => a.node.startIndex - b.node.startIndex || b.end.endIndex - a.end.endIndex)
   if (spec.mergeClauses === true) defs = mergeClauses(defs)
 
-  // Enclosing containers by a sweep over definitions and scopes sorted by start.
+  // Enclosing containers by a sweep over definitions and scopes sorted by start. Each `endIndex`
+  // is a call into WASM: read once here, then use the numbers.
   const containers: Container[] = defs.map((def) => ({
     start: def.node.startIndex,
     end: def.end.endIndex,
+    nameStart: def.name.startIndex,
     name: code.slice(def.name.startIndex, def.name.endIndex),
     kind: def.kind,
     definition: def,
@@ -162,7 +188,7 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     const parent = parentOf.get(container)
     const kind: SymbolKind =
       def.kind === 'function' && parent !== undefined && methodHolders.has(parent.kind) ? 'method' : def.kind
-    const wrapper = outermostWrapper(def.node)
+    const wrapper = outermostWrapperIn(def.node, parsed.language, code)
     const body = def.node.childForFieldName('body')
     const doc =
       options.docs === false ? undefined : findDocComment(def.node, parsed.language, code, wrapper, body)
@@ -170,8 +196,11 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     const definition: SymbolDefinition = {
       name: container.name,
       kind,
-      range: rangeOf(def.node.startIndex, def.end.endIndex),
-      nameRange: rangeOf(def.name.startIndex, def.name.endIndex),
+      range: rangeOf(container.start, container.end),
+      nameRange: rangeOf(
+        container.nameStart as number,
+        (container.nameStart as number) + container.name.length,
+      ),
       signature: signatureLine(def.node, wrapper.startIndex, code, body),
       ...(enclosing === undefined ? {} : { enclosing }),
       ...(doc === undefined ? {} : { doc }),
@@ -179,8 +208,41 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     definitions.push(definition)
   }
 
-  const references = wantReferences ? buildReferences(referenceNodes, defs, containers, code, rangeOf) : []
+  const identifierEnd =
+    spec.identifierSyntax === undefined ? undefined : identifierEnds[spec.identifierSyntax]
+  const references = wantReferences
+    ? buildReferences(referenceNodes, defs, containers, code, rangeOf, identifierEnd)
+    : []
   return { definitions, references, imports }
+}
+
+/** ASCII characters that continue an identifier, per syntax (a 128-entry table); any other ASCII character ends it. */
+function asciiTable(pattern: RegExp): Uint8Array {
+  const table = new Uint8Array(128)
+  for (let c = 0; c < 128; c++) table[c] = pattern.test(String.fromCharCode(c)) ? 1 : 0
+  return table
+}
+
+/**
+ * Where an identifier token starting at `start` ends, read from the text, or -1 when the text
+ * does not settle it: a non-ASCII character or a `\\` escape (tree-sitter's identifier rules
+ * decide those), or no identifier character at `start` (a zero-width MISSING node).
+ */
+function identifierEndReader(continues: Uint8Array): (code: string, start: number) => number {
+  return (code, start) => {
+    let i = start
+    for (; i < code.length; i++) {
+      const c = code.charCodeAt(i)
+      if (c >= 0x7f || c === 0x5c) return -1
+      if (continues[c] === 0) break
+    }
+    return i === start ? -1 : i
+  }
+}
+
+const identifierEnds = {
+  javascript: identifierEndReader(asciiTable(/[A-Za-z0-9_$]/)),
+  python: identifierEndReader(asciiTable(/[A-Za-z0-9_]/)),
 }
 
 function containsAny(sortedStarts: number[], start: number, end: number): boolean {
@@ -213,6 +275,7 @@ function buildReferences(
   containers: Container[],
   code: string,
   rangeOf: (startIndex: number, endIndex: number) => SourceRange,
+  identifierEnd?: (code: string, start: number) => number,
 ): SymbolReference[] {
   const definitionNames = new Set<number>()
   for (const def of defs) definitionNames.add(def.name.startIndex)
@@ -233,13 +296,10 @@ function buildReferences(
     }
     while (stack.length > 0 && (stack[stack.length - 1] as Container).end <= start) stack.pop()
     const enclosing = stack[stack.length - 1]?.name
-    const range = rangeOf(start, node.endIndex)
-    references.push({
-      name: code.slice(start, range.endIndex),
-      kind,
-      range,
-      ...(enclosing === undefined ? {} : { enclosing }),
-    })
+    const end = identifierEnd === undefined ? -1 : identifierEnd(code, start)
+    const range = rangeOf(start, end < 0 ? node.endIndex : end)
+    const name = code.slice(start, range.endIndex)
+    references.push(enclosing === undefined ? { name, kind, range } : { name, kind, range, enclosing })
   }
   return references
 }

@@ -38,8 +38,82 @@ export function isAttribute(type: string): boolean {
   return attributeTypes.has(type)
 }
 
+/** Languages whose comments are `//`, `/* *\/` and `<!-- -->` only, and whose decorators never end in `;`, `{` or `}`. */
+const slashCommentLanguages = new Set(['javascript', 'typescript', 'tsx'])
+
+/**
+ * For {@link slashCommentLanguages}: false when the text alone shows that no comment ends close
+ * enough above a definition starting at `start` to be its doc comment, so the sibling walk (several
+ * calls into WASM, each finding a node's parent from the root) can be skipped. That is when the
+ * last character before it is `;`, `{` or `}` (no decorator ends so) and either a blank line
+ * separates them or that character's line holds no comment marker. True whenever unsure.
+ */
+export function mayHaveDocComment(code: string, start: number): boolean {
+  let i = start - 1
+  let newlines = 0
+  for (; i >= 0; i--) {
+    const c = code.charCodeAt(i)
+    if (c === 10) newlines++
+    else if (c !== 32 && c !== 9 && c !== 13) break
+  }
+  if (i < 0) return false
+  const last = code[i]
+  if (last !== ';' && last !== '{' && last !== '}') return true
+  if (newlines >= 2) return false
+  if (newlines === 0) return true
+  const line = code.slice(code.lastIndexOf('\n', i) + 1, i + 1)
+  return (
+    line.includes('//') ||
+    line.includes('/*') ||
+    line.includes('*/') ||
+    line.includes('<!--') ||
+    line.includes('-->')
+  )
+}
+
 function isComment(type: string): boolean {
   return type.includes('comment') || type === 'haddock'
+}
+
+/**
+ * Definition node types of {@link slashCommentLanguages} that no wrapper starts together with
+ * (`expression_statement` starts with its expression: assignments and namespaces are left out).
+ */
+const statementDefinitionTypes = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+  'abstract_class_declaration',
+  'method_definition',
+  'interface_declaration',
+  'type_alias_declaration',
+  'enum_declaration',
+  'function_signature',
+  'method_signature',
+  'abstract_method_signature',
+  'public_field_definition',
+  'field_definition',
+])
+
+/**
+ * {@link outermostWrapper} without calls into WASM where the text settles it: in
+ * {@link slashCommentLanguages}, a statement-like definition right after `;`, `{`, `}` or at the
+ * start of the file is its own outermost node, since every wrapper (`export`, `declare`, `const`)
+ * puts a keyword before it. Finding a parent otherwise costs a walk down from the root.
+ */
+export function outermostWrapperIn(definition: Node, languageId: string, code: string): Node {
+  if (slashCommentLanguages.has(languageId)) {
+    let i = definition.startIndex - 1
+    for (; i >= 0; i--) {
+      const c = code.charCodeAt(i)
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break
+    }
+    const last = i < 0 ? ';' : code[i]
+    if ((last === ';' || last === '{' || last === '}') && statementDefinitionTypes.has(definition.type)) {
+      return definition
+    }
+  }
+  return outermostWrapper(definition)
 }
 
 /**
@@ -72,6 +146,7 @@ export function findDocComment(
 ): string | undefined {
   if (languageId === 'python') return pythonDocstring(definition, body, code)
   if (languageId === 'elixir') return elixirDoc(anchor, code)
+  if (slashCommentLanguages.has(languageId) && !mayHaveDocComment(code, anchor.startIndex)) return undefined
   const comments: string[] = []
   let expectedRow = anchor.startPosition.row
   let sibling = absorbedComment(anchor, code) ?? anchor.previousNamedSibling
