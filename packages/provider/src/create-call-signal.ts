@@ -20,13 +20,7 @@ export interface CallSignal {
  * signal whose `reason` is a typed error. The timer is an ordinary `setTimeout`, so fake timers
  * drive it in tests.
  *
- * @example
- * ```ts
- * const call = createCallSignal(options)
- * try { return await sdk.create(body, { signal: call.signal }) }
- * catch (error) { throw call.signal.aborted ? call.signal.reason : mapError(error) }
- * finally { call.dispose() }
- * ```
+ * `generate` implementations use it through {@link runCall}; streams through `createChatStream`.
  */
 export function createCallSignal(
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},

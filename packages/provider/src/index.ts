@@ -35,6 +35,7 @@ export { TimeoutError } from './errors/timeout-error'
 export { UnavailableError } from './errors/unavailable-error'
 export { UnsupportedFeatureError } from './errors/unsupported-feature-error'
 export { parseToolInput } from './parse-tool-input'
+export { runCall } from './run-call'
 // Schemas and the types inferred from them
 export type { ChatRequest } from './schemas/chat-request'
 export { chatRequestSchema, metadataSchema } from './schemas/chat-request'

@@ -8,6 +8,7 @@ import {
   isChatModel,
   parseToolInput,
   redactSecrets,
+  runCall,
   TimeoutError,
   toJsonSchema,
 } from '../src/index'
@@ -64,6 +65,37 @@ describe('createCallSignal', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('runCall', () => {
+  it('maps failures, throws the typed reason once the signal fired, and passes results through', async () => {
+    const mapped = new InvalidRequestError({ message: 'mapped' })
+    await expect(
+      runCall(
+        {},
+        async () => 42,
+        () => mapped,
+      ),
+    ).resolves.toBe(42)
+    await expect(
+      runCall(
+        {},
+        async () => Promise.reject(new Error('sdk')),
+        () => mapped,
+      ),
+    ).rejects.toBe(mapped)
+    const raw = new Error('as is')
+    await expect(runCall({}, async () => Promise.reject(raw))).rejects.toBe(raw)
+    const controller = new AbortController()
+    const pending = runCall(
+      { signal: controller.signal },
+      (signal) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('sdk abort')))),
+      () => mapped,
+    )
+    controller.abort()
+    await expect(pending).rejects.toSatisfy(AbortedError.isInstance)
   })
 })
 

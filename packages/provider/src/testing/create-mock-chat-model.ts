@@ -1,7 +1,7 @@
 import type { CallOptions, ChatModel, ChatStream } from '../chat-model'
-import { createCallSignal } from '../create-call-signal'
 import { createChatResponse } from '../create-chat-response'
 import { createChatStream } from '../create-chat-stream'
+import { runCall } from '../run-call'
 import type { ChatRequest } from '../schemas/chat-request'
 import type { ChatResponse } from '../schemas/chat-response'
 import type { ChatStreamPart } from '../schemas/chat-stream-part'
@@ -98,10 +98,9 @@ export function createMockChatModel(options: MockChatModelOptions): MockChatMode
     calls,
     async generate(request: ChatRequest, callOptions?: CallOptions): Promise<ChatResponse> {
       const step = record('generate', request, callOptions)
-      const call = createCallSignal(callOptions)
-      try {
+      return runCall(callOptions, async (signal) => {
         if ('error' in step) throw step.error
-        await delay(step.delayMs, call.signal)
+        await delay(step.delayMs, signal)
         return createChatResponse({
           content: answerContent(step),
           finishReason: finishReasonOf(step),
@@ -109,9 +108,7 @@ export function createMockChatModel(options: MockChatModelOptions): MockChatMode
           provider,
           modelId,
         })
-      } finally {
-        call.dispose()
-      }
+      })
     },
     stream(request: ChatRequest, callOptions?: CallOptions): ChatStream {
       let step: MockStep | undefined

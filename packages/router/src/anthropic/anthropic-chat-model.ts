@@ -6,10 +6,10 @@ import {
   type ChatRequest,
   type ChatResponse,
   type ChatStream,
-  createCallSignal,
   createChatResponse,
   createChatStream,
   type ReasoningPart,
+  runCall,
   type TextPart,
   type ToolCallPart,
   validateChatRequest,
@@ -50,22 +50,20 @@ export class AnthropicChatModel implements ChatModel {
       this.modelId,
       this.#config.defaultMaxTokens,
     )
-    const call = createCallSignal(options)
     let apiKey: string | undefined
-    try {
-      const resolved = await this.#config.client()
-      apiKey = resolved.apiKey
-      const message = await resolved.client.messages.create(
-        { ...body, stream: false },
-        { signal: call.signal, timeout: options?.timeoutMs ?? SDK_TIMEOUT_MS, ...headers(options) },
-      )
-      return toChatResponse(message, warnings)
-    } catch (error) {
-      if (call.signal.aborted) throw call.signal.reason
-      throw mapAnthropicError(error, { modelId: this.modelId, secrets: [apiKey] })
-    } finally {
-      call.dispose()
-    }
+    return runCall(
+      options,
+      async (signal) => {
+        const resolved = await this.#config.client()
+        apiKey = resolved.apiKey
+        const message = await resolved.client.messages.create(
+          { ...body, stream: false },
+          { signal, timeout: options?.timeoutMs ?? SDK_TIMEOUT_MS, ...headers(options) },
+        )
+        return toChatResponse(message, warnings)
+      },
+      (error) => mapAnthropicError(error, { modelId: this.modelId, secrets: [apiKey] }),
+    )
   }
 
   stream(request: ChatRequest, options?: CallOptions): ChatStream {

@@ -12,12 +12,12 @@ import {
   type ChatRequest,
   type ChatResponse,
   type ChatStream,
-  createCallSignal,
   createChatResponse,
   createChatStream,
   InvalidRequestError,
   InvalidResponseError,
   type ReasoningPart,
+  runCall,
   type TextPart,
   type ToolCallPart,
   validateChatRequest,
@@ -64,19 +64,17 @@ export class BedrockChatModel implements ChatModel {
 
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const { input, warnings, jsonTool } = buildBedrockRequest(validateChatRequest(request), this.modelId)
-    const call = createCallSignal(options)
-    try {
-      const client = this.#config.client()
-      await this.#prepare(client)
-      const command = this.#withHeaders(new ConverseCommand(input), options)
-      const output = await client.send(command, { abortSignal: call.signal })
-      return toChatResponse(output, output.$metadata.requestId, this.modelId, warnings, jsonTool)
-    } catch (error) {
-      if (call.signal.aborted) throw call.signal.reason
-      throw mapBedrockError(error, { modelId: this.modelId, secrets: this.#config.secrets.list() })
-    } finally {
-      call.dispose()
-    }
+    return runCall(
+      options,
+      async (signal) => {
+        const client = this.#config.client()
+        await this.#prepare(client)
+        const command = this.#withHeaders(new ConverseCommand(input), options)
+        const output = await client.send(command, { abortSignal: signal })
+        return toChatResponse(output, output.$metadata.requestId, this.modelId, warnings, jsonTool)
+      },
+      (error) => mapBedrockError(error, { modelId: this.modelId, secrets: this.#config.secrets.list() }),
+    )
   }
 
   stream(request: ChatRequest, options?: CallOptions): ChatStream {

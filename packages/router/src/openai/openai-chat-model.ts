@@ -4,9 +4,9 @@ import {
   type ChatRequest,
   type ChatResponse,
   type ChatStream,
-  createCallSignal,
   createChatStream,
   type QlError,
+  runCall,
   validateChatRequest,
 } from '@ql/provider'
 import type OpenAI from 'openai'
@@ -60,21 +60,19 @@ export class OpenAIChatModel implements ChatModel {
 
   async generate(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const { body, warnings } = this.#build(request)
-    const call = createCallSignal(options)
     let connection: Connection | undefined
-    try {
-      connection = await this.#config.connect()
-      const completion = await connection.client.chat.completions.create(
-        body as unknown as ChatCompletionCreateParamsNonStreaming,
-        { signal: call.signal, ...(options.headers === undefined ? {} : { headers: options.headers }) },
-      )
-      return mapOpenAICompletion(completion, { provider: this.provider, modelId: this.modelId, warnings })
-    } catch (error) {
-      if (call.signal.aborted) throw call.signal.reason
-      throw this.#mapError(error, connection)
-    } finally {
-      call.dispose()
-    }
+    return runCall(
+      options,
+      async (signal) => {
+        connection = await this.#config.connect()
+        const completion = await connection.client.chat.completions.create(
+          body as unknown as ChatCompletionCreateParamsNonStreaming,
+          { signal, ...(options.headers === undefined ? {} : { headers: options.headers }) },
+        )
+        return mapOpenAICompletion(completion, { provider: this.provider, modelId: this.modelId, warnings })
+      },
+      (error) => this.#mapError(error, connection),
+    )
   }
 
   stream(request: ChatRequest, options: CallOptions = {}): ChatStream {
