@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { InvalidRequestError } from './errors/invalid-request-error'
 import { isZodSchema, type JSONSchema } from './schemas/json-schema'
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type { z } from 'zod/v4'
 import { InvalidRequestError, type ValidationIssue } from './errors/invalid-request-error'
 import { type ChatRequest, chatRequestSchema } from './schemas/chat-request'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import type { Message } from './message'
 import { messageSchema } from './message'
 import { providerOptionsSchema } from './provider-options'

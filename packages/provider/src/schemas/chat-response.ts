@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { finishReasonSchema } from './finish-reason'
 import { assistantMessageSchema } from './message'
 import { toolCallSchema } from './tool-call'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { chatResponseSchema } from './chat-response'
 import { finishReasonSchema } from './finish-reason'
 import { toolCallSchema } from './tool-call'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 /**
  * A JSON Schema document (draft 7 or 2020-12) as a plain object. The contract does not

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 /**
  * Vendor settings that the shared contract does not model, keyed by provider name:

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import type { JSONSchema } from './json-schema'
 import { jsonSchemaSchema, zodSchemaSchema } from './json-schema'
 

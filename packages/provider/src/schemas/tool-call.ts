@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 /** A complete tool call from the model, with its arguments parsed from JSON. */
 export const toolCallSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { isZodSchema, type JSONSchema, jsonSchemaSchema } from './json-schema'
 import { providerOptionsSchema } from './provider-options'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 /**
  * Token usage of one call, counted the way the OpenTelemetry GenAI semantic conventions count it:

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v4'
 
 /**
  * A setting the provider ignored or adapted. Adapters never drop a setting silently: they
