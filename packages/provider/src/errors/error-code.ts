@@ -17,6 +17,7 @@
  * | `unsupported_feature` | the provider cannot do what the request asks | no |
  * | `aborted` | the caller's `AbortSignal` fired | no |
  * | `all_targets_failed` | a router tried every target; `attempts` holds each error | no |
+ * | `unknown` | a failure no adapter recognised (a bug, an unmapped SDK error); `cause` holds it | no |
  */
 export type QlErrorCode =
   | 'rate_limited'
@@ -33,3 +34,4 @@ export type QlErrorCode =
   | 'unsupported_feature'
   | 'aborted'
   | 'all_targets_failed'
+  | 'unknown'

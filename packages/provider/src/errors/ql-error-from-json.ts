@@ -13,6 +13,7 @@ import type { QlError, QlErrorJSON, QlErrorOptions } from './ql-error'
 import { RateLimitedError } from './rate-limited-error'
 import { TimeoutError } from './timeout-error'
 import { UnavailableError } from './unavailable-error'
+import { UnknownError } from './unknown-error'
 import { UnsupportedFeatureError } from './unsupported-feature-error'
 
 const SIMPLE: Partial<Record<QlErrorCode, new (options: QlErrorOptions) => QlError>> = {
@@ -25,6 +26,7 @@ const SIMPLE: Partial<Record<QlErrorCode, new (options: QlErrorOptions) => QlErr
   context_length_exceeded: ContextLengthExceededError,
   content_filtered: ContentFilteredError,
   unsupported_feature: UnsupportedFeatureError,
+  unknown: UnknownError,
 }
 
 /**
