@@ -1,5 +1,4 @@
-import { EventStreamCodec } from '@smithy/eventstream-codec'
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
+import { encodeEventStreamFrame } from './encode-event-stream-frame'
 import type { FakeHttpResponse, FakeProtocol, FakeRequestContext } from './fake-protocol'
 import type { FakeAnswer, FakeFault } from './fake-script'
 
@@ -26,7 +25,7 @@ const ERROR_TYPES: Record<number, string> = {
 const DEFAULT_USAGE: NonNullable<FakeAnswer['usage']> = { inputTokens: 10, outputTokens: 5 }
 const PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8)
+const utf8 = new TextEncoder()
 
 /**
  * Amazon Bedrock Converse (`POST /model/{modelId}/converse`, JSON) and ConverseStream
@@ -141,14 +140,10 @@ export const bedrockProtocol: FakeProtocol = {
       body.originalStatusCode = 500
       body.originalMessage = body.message
     }
-    return codec.encode({
-      headers: {
-        ':message-type': { type: 'string', value: 'exception' },
-        ':exception-type': { type: 'string', value: member },
-        ':content-type': { type: 'string', value: 'application/json' },
-      },
-      body: fromUtf8(JSON.stringify(body)),
-    })
+    return encodeEventStreamFrame(
+      { ':message-type': 'exception', ':exception-type': member, ':content-type': 'application/json' },
+      utf8.encode(JSON.stringify(body)),
+    )
   },
 
   renderMalformedFrame() {
@@ -161,14 +156,10 @@ export const bedrockProtocol: FakeProtocol = {
 }
 
 function event(type: string, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: {
-      ':event-type': { type: 'string', value: type },
-      ':content-type': { type: 'string', value: 'application/json' },
-      ':message-type': { type: 'string', value: 'event' },
-    },
-    body: fromUtf8(JSON.stringify(payload)),
-  })
+  return encodeEventStreamFrame(
+    { ':event-type': type, ':content-type': 'application/json', ':message-type': 'event' },
+    utf8.encode(JSON.stringify(payload)),
+  )
 }
 
 function blockDelta(index: number, delta: unknown): Uint8Array {
