@@ -17,4 +17,8 @@ export class BinaryContentError extends ParserError {
     this.name = 'BinaryContentError'
     this.index = options.index
   }
+
+  protected override jsonDetails() {
+    return { index: this.index }
+  }
 }

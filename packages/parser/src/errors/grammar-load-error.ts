@@ -17,4 +17,8 @@ export class GrammarLoadError extends ParserError {
     this.name = 'GrammarLoadError'
     this.language = options.language
   }
+
+  protected override jsonDetails() {
+    return { language: this.language }
+  }
 }

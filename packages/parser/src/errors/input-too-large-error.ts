@@ -20,4 +20,8 @@ export class InputTooLargeError extends ParserError {
     this.bytes = options.bytes
     this.maxBytes = options.maxBytes
   }
+
+  protected override jsonDetails() {
+    return { bytes: this.bytes, maxBytes: this.maxBytes }
+  }
 }

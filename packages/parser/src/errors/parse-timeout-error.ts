@@ -17,4 +17,8 @@ export class ParseTimeoutError extends ParserError {
     this.name = 'ParseTimeoutError'
     this.timeoutMs = options.timeoutMs
   }
+
+  protected override jsonDetails() {
+    return { timeoutMs: this.timeoutMs }
+  }
 }

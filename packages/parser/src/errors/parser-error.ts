@@ -10,6 +10,17 @@ export interface ParserErrorOptions {
   cause?: unknown
 }
 
+/** The plain-data form of a {@link ParserError}, for crossing a worker, process or network boundary. */
+export interface ParserErrorJSON {
+  name: string
+  code: ParserErrorCode
+  message: string
+  /** The cause's name and message, when it was an `Error`. */
+  cause?: { name: string; message: string }
+  /** Extra fields of a subclass (`requested`, `timeoutMs`, ...). */
+  details?: Record<string, unknown>
+}
+
 /**
  * The base of every error `@ql/parser` throws. Check with {@link ParserError.isInstance} (or a
  * subclass's `isInstance`), which works across duplicated installs and realms, and decide on
@@ -33,6 +44,20 @@ export class ParserError extends Error {
    */
   static isInstance(error: unknown): error is ParserError {
     return isParserError(error)
+  }
+
+  /** Extra fields a subclass adds to its JSON form. */
+  protected jsonDetails(): Record<string, unknown> | undefined {
+    return undefined
+  }
+
+  /** The plain-data form of this error; `parserErrorFromJSON` rebuilds the typed error from it. */
+  toJSON(): ParserErrorJSON {
+    const json: ParserErrorJSON = { name: this.name, code: this.code, message: this.message }
+    if (this.cause instanceof Error) json.cause = { name: this.cause.name, message: this.cause.message }
+    const details = this.jsonDetails()
+    if (details !== undefined) json.details = details
+    return json
   }
 }
 

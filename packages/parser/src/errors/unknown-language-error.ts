@@ -17,4 +17,8 @@ export class UnknownLanguageError extends ParserError {
     this.name = 'UnknownLanguageError'
     this.requested = options.requested
   }
+
+  protected override jsonDetails() {
+    return { requested: this.requested }
+  }
 }
