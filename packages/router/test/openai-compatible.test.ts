@@ -74,14 +74,14 @@ describe('createOpenAICompatible', () => {
     expect(fake.requests).toHaveLength(1)
   })
 
-  it('uses max_tokens, passes providerOptions under its own name, and sends metadata.user only', async () => {
+  it('uses max_tokens, reads providerOptions under its own name, and sends metadata.userId as user', async () => {
     await using fake = await start([{ text: 'ok' }])
     const response = await createOpenAICompatible({ name: 'vllm', baseURL: fake.baseURL })
       .chat('qwen')
       .generate({
         ...hello,
         maxTokens: 32,
-        metadata: { user: 'u-1', tenant: 'acme' },
+        metadata: { userId: 'u-1', tenant: 'acme' },
         providerOptions: { vllm: { topK: 20, repetitionPenalty: 1.1 }, openai: { reasoningEffort: 'high' } },
       })
     expect(bodyOf(fake)).toEqual({

@@ -68,8 +68,8 @@ describe('createOpenAI().responses', () => {
       ],
       toolChoice: { type: 'tool', toolName: 'lookup' },
       responseFormat: { type: 'json' },
-      metadata: { user: 'u-1', tenant: 'acme' },
-      providerOptions: { openai: { reasoning: { effort: 'low' }, input: 'ignored' } },
+      metadata: { userId: 'u-1', tenant: 'acme' },
+      providerOptions: { openai: { reasoningEffort: 'low', reasoningSummary: 'auto', textVerbosity: 'low' } },
     })
     expect(bodyOf(fake)).toEqual({
       model: 'gpt-4o-mini',
@@ -84,10 +84,10 @@ describe('createOpenAI().responses', () => {
       ],
       tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: true }],
       tool_choice: { type: 'function', name: 'lookup' },
-      text: { format: { type: 'json_object' } },
-      user: 'u-1',
-      metadata: { user: 'u-1', tenant: 'acme' },
-      reasoning: { effort: 'low' },
+      text: { format: { type: 'json_object' }, verbosity: 'low' },
+      safety_identifier: 'u-1',
+      metadata: { userId: 'u-1', tenant: 'acme' },
+      reasoning: { effort: 'low', summary: 'auto' },
     })
     await model(fake).generate({
       ...hello,

@@ -212,12 +212,15 @@ describe('OpenAI request mapping', () => {
     ])
   })
 
-  it('sends metadata.user as user, and the rest as OpenAI metadata only for stored completions', async () => {
-    await using fake = await startOpenAI([{ text: 'ok' }, { text: 'ok' }, { text: 'ok' }])
-    const metadata = { user: 'user-42', tenant: 'acme', tier: 3, beta: true }
+  it('sends metadata.userId as safety_identifier, and all metadata only for stored completions', async () => {
+    await using fake = await startOpenAI([{ text: 'ok' }, { text: 'ok' }, { text: 'ok' }, { text: 'ok' }])
+    const metadata = { userId: 'user-42', tenant: 'acme', tier: 3, beta: true }
     const plain = await model(fake).generate({ ...hello, metadata })
-    expect(bodyOf(fake)).toMatchObject({ user: 'user-42' })
-    expect(bodyOf(fake)).not.toHaveProperty('metadata')
+    expect(bodyOf(fake)).toEqual({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      safety_identifier: 'user-42',
+    })
     expect(plain.warnings).toEqual([
       {
         type: 'unsupported-setting',
@@ -232,9 +235,10 @@ describe('OpenAI request mapping', () => {
     })
     expect(bodyOf(fake, 1)).toMatchObject({
       store: true,
-      user: 'user-42',
-      metadata: { user: 'user-42', tenant: 'acme', tier: '3', beta: 'true' },
+      safety_identifier: 'user-42',
+      metadata: { userId: 'user-42', tenant: 'acme', tier: '3', beta: 'true' },
     })
+    expect(bodyOf(fake, 1)).not.toHaveProperty('user')
     expect(stored.warnings).toEqual([])
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]))
     const response = await model(fake).generate({
@@ -244,6 +248,13 @@ describe('OpenAI request mapping', () => {
     })
     expect(Object.keys(bodyOf(fake, 2).metadata as object)).toHaveLength(16)
     expect(response.warnings).toEqual([expect.objectContaining({ setting: 'metadata' })])
+    // an explicit provider option wins over metadata.userId
+    await model(fake).generate({
+      ...hello,
+      metadata: { userId: 'user-42' },
+      providerOptions: { openai: { safetyIdentifier: 'hashed-42' } },
+    })
+    expect(bodyOf(fake, 3)).toMatchObject({ safety_identifier: 'hashed-42' })
   })
 
   it('maps every tool choice', async () => {

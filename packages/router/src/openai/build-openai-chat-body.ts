@@ -6,9 +6,26 @@ import {
   UnsupportedFeatureError,
   type Warning,
 } from '@ql/provider'
+import type { z } from 'zod/v4'
+import { openaiCompatibleProviderOptionsSchema } from '../openai-compatible/openai-compatible-provider-options'
+import { checkPromptProviderOptions } from '../shared/check-prompt-provider-options'
+import { readProviderOptions } from '../shared/read-provider-options'
 import { convertToOpenAIMessages } from './convert-to-openai-messages'
-import { addMetadata, isReasoningModel, mergeProviderOptions } from './openai-body-helpers'
+import {
+  addMetadata,
+  addOpenAIOptions,
+  isReasoningModel,
+  type OpenAIChatOptions,
+} from './openai-body-helpers'
 import type { OpenAIChatDialect } from './openai-chat-dialect'
+import {
+  OPENAI_OPTION_HINTS,
+  openaiImageOptionsSchema,
+  openaiNoOptionsSchema,
+  openaiProviderOptionsSchema,
+  openaiToolOptionsSchema,
+  readOpenAIToolStrict,
+} from './openai-provider-options'
 
 /** The Chat Completions body for a request (without `stream`), and what was ignored or adapted. */
 export interface OpenAIChatBody {
@@ -16,7 +33,7 @@ export interface OpenAIChatBody {
   warnings: Warning[]
 }
 
-/** Fields the adapter owns; provider options cannot replace them. */
+/** Fields the adapter sets from the request; `extraBody` cannot replace them. */
 const RESERVED = new Set([
   'model',
   'messages',
@@ -26,8 +43,6 @@ const RESERVED = new Set([
   'tool_choice',
   'response_format',
 ])
-/** Provider options the adapter reads itself instead of sending. */
-const CONSUMED = new Set(['strict_json_schema'])
 
 /**
  * Builds the Chat Completions request body for `request`.
@@ -39,14 +54,20 @@ const CONSUMED = new Set(['strict_json_schema'])
  *   { name, description, schema, strict } }` (`strict` from `providerOptions.<key>.strictJsonSchema`,
  *   default false, because strict mode rejects schemas without `additionalProperties: false`);
  *   json without a schema → `{ type: 'json_object' }`;
- * - `metadata.user` → `user`; the rest → OpenAI `metadata` (values as strings), which OpenAI
- *   accepts only for stored completions, so only with `providerOptions.<key>.store: true`
- *   (otherwise a warning names what was not sent);
- * - `providerOptions[providerKey]` → merged into the body, camelCase keys written in snake_case
- *   (`reasoningEffort` → `reasoning_effort`).
+ * - `metadata.userId` → the end user: `safety_identifier` for OpenAI, `user` for OpenAI-compatible
+ *   servers; the whole metadata → OpenAI `metadata` (values as strings), which OpenAI accepts only
+ *   for stored completions, so only with `providerOptions.openai.store: true` (otherwise a warning
+ *   names what was not sent);
+ * - `providerOptions[providerKey]`, read with `openaiProviderOptionsSchema` (OpenAI) or
+ *   `openaiCompatibleProviderOptionsSchema` (the dialect says which), each option mapped to its
+ *   wire name (`webSearchOptions.searchContextSize` → `web_search_options.search_context_size`);
+ *   unknown keys, and options Chat Completions has no field for, are warnings, never sent;
+ * - options on messages, parts and tools are checked the same way (`imageDetail` on image parts,
+ *   `strict` on tools; anything else is a warning).
  *
  * @throws UnsupportedFeatureError when a JSON Schema response format is asked of a dialect without one.
- * @throws InvalidRequestError when a schema cannot be converted or an image lacks its media type.
+ * @throws InvalidRequestError when a provider option has a wrong value, a schema cannot be
+ *   converted or an image lacks its media type.
  */
 export function buildOpenAIChatBody(
   request: ChatRequest,
@@ -54,6 +75,26 @@ export function buildOpenAIChatBody(
 ): OpenAIChatBody {
   const { modelId, provider, providerKey, dialect } = options
   const warnings: Warning[] = []
+  const openai = dialect.options === 'openai'
+  const context = { providerKey, provider, label: openai ? 'OpenAI' : provider, warnings }
+  const schema: z.ZodType<OpenAIChatOptions> = openai
+    ? openaiProviderOptionsSchema
+    : openaiCompatibleProviderOptionsSchema
+  const vendor: OpenAIChatOptions =
+    readProviderOptions(request.providerOptions, schema, {
+      ...context,
+      path: 'providerOptions',
+      hints: OPENAI_OPTION_HINTS,
+    }) ?? {}
+  checkPromptProviderOptions(
+    request,
+    {
+      message: openaiNoOptionsSchema,
+      part: (type) => (type === 'image' ? openaiImageOptionsSchema : openaiNoOptionsSchema),
+      tool: openaiToolOptionsSchema,
+    },
+    { ...context, hints: OPENAI_OPTION_HINTS },
+  )
   const body: Record<string, unknown> = {
     model: modelId,
     messages: convertToOpenAIMessages(request, warnings, providerKey),
@@ -86,14 +127,13 @@ export function buildOpenAIChatBody(
         name: tool.name,
         ...(tool.description === undefined ? {} : { description: tool.description }),
         parameters: toJsonSchema(tool.inputSchema),
-        ...(tool.providerOptions?.[providerKey]?.strict === true ? { strict: true } : {}),
+        ...(readOpenAIToolStrict(tool.providerOptions, providerKey) ? { strict: true } : {}),
       },
     }))
     if (request.toolChoice !== undefined) body.tool_choice = mapToolChoice(request.toolChoice)
   }
   // without tools, `auto` and `none` mean what sending nothing means; validation rejects the others
 
-  const vendor = request.providerOptions?.[providerKey] ?? {}
   const responseFormat = mapResponseFormat(
     request.responseFormat,
     vendor.strictJsonSchema === true,
@@ -105,13 +145,17 @@ export function buildOpenAIChatBody(
   if (request.metadata !== undefined) {
     const refusal = !dialect.metadata
       ? 'this endpoint takes no request metadata'
-      : vendor.store === true
+      : 'store' in vendor && vendor.store === true
         ? undefined
         : `request metadata is only accepted with stored completions (providerOptions.${providerKey}.store: true)`
-    addMetadata(body, request.metadata, refusal, warnings)
+    addMetadata(body, request.metadata, {
+      endUserField: openai ? 'safety_identifier' : 'user',
+      refusal,
+      warnings,
+    })
   }
 
-  mergeProviderOptions(body, vendor, { providerKey, reserved: RESERVED, consumed: CONSUMED, warnings })
+  addOpenAIOptions(body, vendor, { api: 'chat', providerKey, reserved: RESERVED, warnings })
   return { body, warnings }
 }
 

@@ -1,5 +1,6 @@
 import type { ChatRequest, ImagePart, Warning } from '@ql/provider'
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import { readOpenAIImageDetail } from './openai-provider-options'
 import { toOpenAIImageUrl } from './to-openai-image-url'
 
 /**
@@ -11,15 +12,15 @@ import { toOpenAIImageUrl } from './to-openai-image-url'
  *   (strings as they are, anything else as JSON).
  *
  * An image part's `providerOptions.<key>.imageDetail` (`low`, `high`, `auto`) becomes its `detail`.
- * Reasoning parts have no place in Chat Completions history; they are left out with a warning, as
- * are any other `providerOptions.<key>` on messages and parts.
+ * Reasoning parts have no place in Chat Completions history; they are left out with a warning.
+ * The body builder checks every `providerOptions.<key>` on messages and parts before this runs
+ * (see `checkPromptProviderOptions`).
  */
 export function convertToOpenAIMessages(
   request: ChatRequest,
   warnings: Warning[],
   providerKey = 'openai',
 ): ChatCompletionMessageParam[] {
-  warnIgnoredOptions(request, providerKey, warnings)
   const messages: ChatCompletionMessageParam[] = []
   if (request.system !== undefined) messages.push({ role: 'system', content: request.system })
   let droppedReasoning = false
@@ -111,34 +112,6 @@ export function convertToOpenAIMessages(
 }
 
 function imageDetail(part: ImagePart, providerKey: string): { detail?: 'low' | 'high' | 'auto' } {
-  const detail = part.providerOptions?.[providerKey]?.imageDetail
-  return detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}
-}
-
-/** Message- and part-level options for this provider that Chat Completions has no field for. */
-function warnIgnoredOptions(request: ChatRequest, providerKey: string, warnings: Warning[]): void {
-  request.messages.forEach((message, m) => {
-    const where: [string, Record<string, unknown> | undefined, string[]][] = [
-      [`messages[${m}]`, message.providerOptions?.[providerKey], []],
-    ]
-    if (typeof message.content !== 'string') {
-      message.content.forEach((part, p) => {
-        where.push([
-          `messages[${m}].content[${p}]`,
-          part.providerOptions?.[providerKey],
-          part.type === 'image' ? ['imageDetail'] : [],
-        ])
-      })
-    }
-    for (const [path, options, known] of where) {
-      for (const key of Object.keys(options ?? {})) {
-        if (known.includes(key)) continue
-        warnings.push({
-          type: 'unsupported-setting',
-          setting: `${path}.providerOptions.${providerKey}.${key}`,
-          details: 'Chat Completions has no such message or part setting; it was not sent',
-        })
-      }
-    }
-  })
+  const detail = readOpenAIImageDetail(part.providerOptions, providerKey)
+  return detail === undefined ? {} : { detail }
 }

@@ -1,21 +1,29 @@
 import type { Warning } from '@ql/provider'
+import type { OpenAICompatibleProviderOptions } from '../openai-compatible/openai-compatible-provider-options'
+import type { OpenAIProviderOptions } from './openai-provider-options'
 
 const MAX_METADATA_KEYS = 16
 
+/** The key of `request.metadata` that names the end user, in every adapter. */
+export const END_USER_KEY = 'userId'
+
 /**
- * Sends `metadata.user` as `user`, and the rest as OpenAI `metadata` (values as strings, at most
- * 16 keys), unless `refusal` says why this call cannot carry metadata: then a warning names the
- * keys that were not sent.
+ * Sends `metadata.userId` to the API's end-user field (`endUserField`: OpenAI's
+ * `safety_identifier`, or `user` for OpenAI-compatible servers), and the whole metadata as OpenAI
+ * `metadata` (values as strings, at most 16 keys), unless `refusal` says why this call cannot
+ * carry metadata: then a warning names the keys that were not sent. Provider options applied
+ * afterwards (`safetyIdentifier`, `user`) take precedence over `metadata.userId`.
  */
 export function addMetadata(
   body: Record<string, unknown>,
   metadata: Record<string, string | number | boolean>,
-  refusal: string | undefined,
-  warnings: Warning[],
+  options: { endUserField: 'safety_identifier' | 'user'; refusal: string | undefined; warnings: Warning[] },
 ): void {
-  if (typeof metadata.user === 'string') body.user = metadata.user
+  const { endUserField, refusal, warnings } = options
+  const userId = metadata[END_USER_KEY]
+  if (userId !== undefined) body[endUserField] = String(userId)
   if (refusal !== undefined) {
-    const rest = Object.keys(metadata).filter((key) => key !== 'user')
+    const rest = Object.keys(metadata).filter((key) => key !== END_USER_KEY)
     if (rest.length > 0) {
       warnings.push({
         type: 'unsupported-setting',
@@ -43,31 +51,146 @@ export function isReasoningModel(modelId: string): boolean {
   return /^o\d/.test(modelId) || (modelId.startsWith('gpt-5') && !modelId.startsWith('gpt-5-chat'))
 }
 
-function toSnakeCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+/** Options of OpenAI itself or of an OpenAI-compatible server, as read by their schemas. */
+export type OpenAIChatOptions = OpenAIProviderOptions | OpenAICompatibleProviderOptions
+type AnyChatOptions = Partial<OpenAIProviderOptions> & Partial<OpenAICompatibleProviderOptions>
+
+/** How one option goes on the wire: a field name (the value as it is), or a function. */
+type Mapping<T> = string | ((value: NonNullable<T>, body: Record<string, unknown>) => void) | 'unsupported'
+
+/**
+ * Every typed option, mapped explicitly to Chat Completions (a new schema field without a mapping
+ * is a type error here, so nothing can be dropped silently).
+ */
+const CHAT_FIELDS: { [K in keyof AnyChatOptions]-?: Mapping<AnyChatOptions[K]> | 'consumed' } = {
+  reasoningEffort: 'reasoning_effort',
+  reasoningSummary: 'unsupported',
+  serviceTier: 'service_tier',
+  parallelToolCalls: 'parallel_tool_calls',
+  store: 'store',
+  safetyIdentifier: 'safety_identifier',
+  user: 'user',
+  promptCacheKey: 'prompt_cache_key',
+  promptCacheRetention: 'prompt_cache_retention',
+  textVerbosity: 'verbosity',
+  // token ids as they are: never renamed
+  logitBias: (value, body) => {
+    body.logit_bias = { ...value }
+  },
+  prediction: (value, body) => {
+    body.prediction = toPrediction(value)
+  },
+  webSearchOptions: (value, body) => {
+    body.web_search_options = toWebSearchOptions(value)
+  },
+  frequencyPenalty: 'frequency_penalty',
+  presencePenalty: 'presence_penalty',
+  topK: 'top_k',
+  minP: 'min_p',
+  repetitionPenalty: 'repetition_penalty',
+  strictJsonSchema: 'consumed',
+  extraBody: 'consumed',
+}
+
+/** The same for the Responses API. */
+const RESPONSES_FIELDS: {
+  [K in keyof OpenAIProviderOptions]-?: Mapping<OpenAIProviderOptions[K]> | 'consumed'
+} = {
+  reasoningEffort: (value, body) => {
+    body.reasoning = { ...(body.reasoning as object | undefined), effort: value }
+  },
+  reasoningSummary: (value, body) => {
+    body.reasoning = { ...(body.reasoning as object | undefined), summary: value }
+  },
+  serviceTier: 'service_tier',
+  parallelToolCalls: 'parallel_tool_calls',
+  store: 'store',
+  safetyIdentifier: 'safety_identifier',
+  user: 'user',
+  promptCacheKey: 'prompt_cache_key',
+  promptCacheRetention: 'prompt_cache_retention',
+  textVerbosity: (value, body) => {
+    body.text = { ...(body.text as object | undefined), verbosity: value }
+  },
+  logitBias: 'unsupported',
+  prediction: 'unsupported',
+  webSearchOptions: 'unsupported',
+  frequencyPenalty: 'unsupported',
+  presencePenalty: 'unsupported',
+  strictJsonSchema: 'consumed',
+  extraBody: 'consumed',
 }
 
 /**
- * Merges `providerOptions[providerKey]` into a request body, camelCase keys in snake_case
- * (`reasoningEffort` → `reasoning_effort`). Fields the adapter owns (`reserved`) are not replaced
- * (a warning says so); options the adapter reads itself (`consumed`) are not sent.
+ * Writes typed OpenAI (or OpenAI-compatible) options into a Chat Completions or Responses body,
+ * each by its explicit wire name, then `extraBody` as written. An option the API has no field
+ * for, and an `extraBody` field the adapter sets itself (`reserved`), is not sent: a warning says so.
  */
-export function mergeProviderOptions(
+export function addOpenAIOptions(
   body: Record<string, unknown>,
-  vendor: Record<string, unknown>,
-  options: { providerKey: string; reserved: Set<string>; consumed: Set<string>; warnings: Warning[] },
+  options: OpenAIChatOptions | undefined,
+  context: {
+    api: 'chat' | 'responses'
+    providerKey: string
+    reserved: ReadonlySet<string>
+    warnings: Warning[]
+  },
 ): void {
-  for (const [key, value] of Object.entries(vendor)) {
-    const field = toSnakeCase(key)
-    if (options.consumed.has(field)) continue
-    if (options.reserved.has(field)) {
-      options.warnings.push({
+  if (options === undefined) return
+  const fields = (context.api === 'chat' ? CHAT_FIELDS : RESPONSES_FIELDS) as Record<
+    string,
+    Mapping<unknown> | 'consumed' | undefined
+  >
+  const apiName = context.api === 'chat' ? 'Chat Completions' : 'the Responses API'
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue
+    const mapping = fields[key]
+    if (mapping === 'consumed') continue
+    if (mapping === undefined || mapping === 'unsupported') {
+      context.warnings.push({
         type: 'unsupported-setting',
-        setting: `providerOptions.${options.providerKey}.${key}`,
-        details: `${field} is set by the adapter from the request; the provider option was ignored`,
+        setting: `providerOptions.${context.providerKey}.${key}`,
+        details: `${apiName} has no such field; it was not sent`,
       })
-      continue
-    }
-    body[field] = value
+    } else if (typeof mapping === 'string') body[mapping] = value
+    else mapping(value, body)
   }
+  const extra = (options as AnyChatOptions).extraBody
+  for (const [field, value] of Object.entries(extra ?? {})) {
+    if (context.reserved.has(field)) {
+      context.warnings.push({
+        type: 'unsupported-setting',
+        setting: `providerOptions.${context.providerKey}.extraBody.${field}`,
+        details: `${field} is set by the adapter from the request; it was not replaced`,
+      })
+    } else body[field] = value
+  }
+}
+
+function toPrediction(value: NonNullable<OpenAIProviderOptions['prediction']>): unknown {
+  return {
+    type: value.type,
+    content:
+      typeof value.content === 'string'
+        ? value.content
+        : value.content.map((part) => ({ type: part.type, text: part.text })),
+  }
+}
+
+function toWebSearchOptions(value: NonNullable<OpenAIProviderOptions['webSearchOptions']>): unknown {
+  const wire: Record<string, unknown> = {}
+  if (value.searchContextSize !== undefined) wire.search_context_size = value.searchContextSize
+  if (value.userLocation !== undefined) {
+    const { city, country, region, timezone } = value.userLocation.approximate
+    wire.user_location = {
+      type: 'approximate',
+      approximate: {
+        ...(city === undefined ? {} : { city }),
+        ...(country === undefined ? {} : { country }),
+        ...(region === undefined ? {} : { region }),
+        ...(timezone === undefined ? {} : { timezone }),
+      },
+    }
+  }
+  return wire
 }

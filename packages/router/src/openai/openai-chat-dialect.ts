@@ -21,6 +21,12 @@ export interface OpenAIChatDialect {
   metadata: boolean
   /** Whether `o*` and `gpt-5` model ids are reasoning models (no `temperature` / `top_p`). */
   reasoningModels: boolean
+  /**
+   * Whose typed `providerOptions` the endpoint takes, and where `metadata.userId` goes: OpenAI's
+   * own (`OpenAIProviderOptions`, `safety_identifier`), or those of OpenAI-compatible servers
+   * (`OpenAICompatibleProviderOptions`, `user`), the default.
+   */
+  options?: 'openai' | 'compatible'
 }
 
 /** OpenAI's own API. */
@@ -31,4 +37,5 @@ export const OPENAI_DIALECT: OpenAIChatDialect = {
   requireUsageChunk: true,
   metadata: true,
   reasoningModels: true,
+  options: 'openai',
 }

@@ -1,5 +1,16 @@
 import { type ChatRequest, type ImagePart, toJsonSchema, type Warning } from '@ql/provider'
-import { addMetadata, isReasoningModel, mergeProviderOptions } from '../openai-body-helpers'
+import { checkPromptProviderOptions } from '../../shared/check-prompt-provider-options'
+import { readProviderOptions } from '../../shared/read-provider-options'
+import { addMetadata, addOpenAIOptions, isReasoningModel } from '../openai-body-helpers'
+import {
+  OPENAI_OPTION_HINTS,
+  openaiImageOptionsSchema,
+  openaiNoOptionsSchema,
+  openaiProviderOptionsSchema,
+  openaiToolOptionsSchema,
+  readOpenAIImageDetail,
+  readOpenAIToolStrict,
+} from '../openai-provider-options'
 import { toOpenAIImageUrl } from '../to-openai-image-url'
 
 /** The Responses API body for a request (without `stream`), and what was ignored or adapted. */
@@ -8,8 +19,8 @@ export interface OpenAIResponsesBody {
   warnings: Warning[]
 }
 
+/** Fields the adapter sets from the request; `extraBody` cannot replace them. */
 const RESERVED = new Set(['model', 'input', 'stream', 'tools', 'tool_choice', 'text'])
-const CONSUMED = new Set(['strict_json_schema'])
 
 /**
  * Builds the Responses API (`POST /v1/responses`) body for `request`:
@@ -18,18 +29,37 @@ const CONSUMED = new Set(['strict_json_schema'])
  * - tools → `{ type: 'function', name, description, parameters, strict }` (`strict` false unless
  *   the tool's `providerOptions.openai.strict`), `toolChoice` → `tool_choice`;
  * - `responseFormat` → `text.format` (`json_schema` with a schema, else `json_object`);
- * - `maxTokens` → `max_output_tokens`; `metadata` → `metadata` and `user`;
- * - `providerOptions.openai` merged in snake_case (`reasoning: { effort }`, `store`, ...).
+ * - `maxTokens` → `max_output_tokens`; `metadata` → `metadata` (unless `store: false`), and
+ *   `metadata.userId` → `safety_identifier`;
+ * - `providerOptions.openai` read with `openaiProviderOptionsSchema`, each option mapped to its
+ *   Responses field (`reasoningEffort` → `reasoning.effort`, `textVerbosity` → `text.verbosity`);
+ *   chat-only options (`logitBias`, `prediction`, `webSearchOptions`, penalties) and unknown keys
+ *   are warnings, never sent; options on messages, parts and tools are checked the same way.
  *
  * `stop` and `seed` have no Responses API field, and reasoning parts in history cannot be replayed
  * without the items they came from: each is left out with a warning.
  */
 export function buildOpenAIResponsesBody(
   request: ChatRequest,
-  options: { modelId: string; providerKey: string },
+  options: { modelId: string; providerKey: string; provider?: string },
 ): OpenAIResponsesBody {
-  const { modelId, providerKey } = options
+  const { modelId, providerKey, provider = 'openai' } = options
   const warnings: Warning[] = []
+  const context = { providerKey, provider, label: 'OpenAI', warnings, hints: OPENAI_OPTION_HINTS }
+  const vendor =
+    readProviderOptions(request.providerOptions, openaiProviderOptionsSchema, {
+      ...context,
+      path: 'providerOptions',
+    }) ?? {}
+  checkPromptProviderOptions(
+    request,
+    {
+      message: openaiNoOptionsSchema,
+      part: (type) => (type === 'image' ? openaiImageOptionsSchema : openaiNoOptionsSchema),
+      tool: openaiToolOptionsSchema,
+    },
+    context,
+  )
   const body: Record<string, unknown> = { model: modelId, input: toInput(request, warnings, providerKey) }
 
   if (request.maxTokens !== undefined) body.max_output_tokens = request.maxTokens
@@ -65,7 +95,7 @@ export function buildOpenAIResponsesBody(
       name: tool.name,
       ...(tool.description === undefined ? {} : { description: tool.description }),
       parameters: toJsonSchema(tool.inputSchema),
-      strict: tool.providerOptions?.[providerKey]?.strict === true,
+      strict: readOpenAIToolStrict(tool.providerOptions, providerKey),
     }))
     const choice = request.toolChoice
     if (choice !== undefined) {
@@ -73,7 +103,6 @@ export function buildOpenAIResponsesBody(
     }
   }
 
-  const vendor = request.providerOptions?.[providerKey] ?? {}
   const format = request.responseFormat
   if (format?.type === 'json') {
     body.text = {
@@ -95,9 +124,9 @@ export function buildOpenAIResponsesBody(
       vendor.store === false
         ? `request metadata is kept only with stored responses (store: false was set)`
         : undefined
-    addMetadata(body, request.metadata, refusal, warnings)
+    addMetadata(body, request.metadata, { endUserField: 'safety_identifier', refusal, warnings })
   }
-  mergeProviderOptions(body, vendor, { providerKey, reserved: RESERVED, consumed: CONSUMED, warnings })
+  addOpenAIOptions(body, vendor, { api: 'responses', providerKey, reserved: RESERVED, warnings })
   return { body, warnings }
 }
 
@@ -175,6 +204,5 @@ function toInput(request: ChatRequest, warnings: Warning[], providerKey: string)
 }
 
 function imageDetail(part: ImagePart, providerKey: string): 'low' | 'high' | 'auto' {
-  const detail = part.providerOptions?.[providerKey]?.imageDetail
-  return detail === 'low' || detail === 'high' ? detail : 'auto'
+  return readOpenAIImageDetail(part.providerOptions, providerKey) ?? 'auto'
 }
