@@ -9,8 +9,17 @@ import { type ChatRequest, chatRequestSchema } from './schemas/chat-request'
  * Beyond the shape of each field it checks the rules providers enforce across fields, so the
  * mistake is caught before a network call:
  * - every tool result answers a tool call made in an earlier assistant message;
+ * - every tool call is answered by a tool result before the next user or assistant message (or
+ *   the end of the messages): what an agent resumed in the middle of running a tool would send;
  * - tool names are unique;
  * - `toolChoice` `required` or a named tool needs `tools`, and a named tool must be one of them.
+ *
+ * What it returns is JSON-safe, so an agent can checkpoint it: image bytes come back as base64
+ * (and bytes that went through JSON unvalidated, `{"0":137,…}`, are read back as the same base64),
+ * and tool-call inputs and tool-result outputs must be JSON values — a `Map`, `Set`, `Date`, class
+ * instance, function, bigint, `NaN`, `undefined` in an array or a cycle is rejected at its path
+ * with what to pass instead. `validateChatRequest(JSON.parse(JSON.stringify(valid)))` deep-equals
+ * `valid` (tool `inputSchema`s given as zod schemas aside: they are code, not data).
  *
  * @throws InvalidRequestError listing every problem found.
  */
@@ -100,9 +109,29 @@ function crossFieldIssues(request: ChatRequest): ValidationIssue[] {
   }
 
   const calledIds = new Set<string>()
+  // the tool calls of the latest assistant message that no tool result has answered yet
+  let open = new Map<string, { path: string; toolName: string }>()
+  const closeOpen = (before: string) => {
+    for (const [id, call] of open) {
+      issues.push({
+        path: call.path,
+        message:
+          `tool call '${id}' (${call.toolName}) has no tool result ${before}: providers reject a tool call ` +
+          `that is not answered; add a tool message with a tool-result for toolCallId '${id}' right after ` +
+          'this assistant message (an isError result if the tool did not run), or remove the call',
+      })
+    }
+    open = new Map()
+  }
   request.messages.forEach((message, m) => {
+    if (message.role === 'user' || message.role === 'assistant')
+      closeOpen(`before the next ${message.role} message (messages[${m}])`)
     if (message.role === 'assistant' && typeof message.content !== 'string') {
-      for (const part of message.content) if (part.type === 'tool-call') calledIds.add(part.toolCallId)
+      message.content.forEach((part, p) => {
+        if (part.type !== 'tool-call') return
+        calledIds.add(part.toolCallId)
+        open.set(part.toolCallId, { path: `messages[${m}].content[${p}]`, toolName: part.toolName })
+      })
     }
     if (message.role === 'tool') {
       message.content.forEach((part, p) => {
@@ -112,8 +141,10 @@ function crossFieldIssues(request: ChatRequest): ValidationIssue[] {
             message: `no earlier assistant message made a tool call with id '${part.toolCallId}'`,
           })
         }
+        open.delete(part.toolCallId)
       })
     }
   })
+  closeOpen('at the end of the messages')
   return issues
 }

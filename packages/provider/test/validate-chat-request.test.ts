@@ -82,6 +82,75 @@ describe('validateChatRequest', () => {
     ])
   })
 
+  describe('tool calls without a result', () => {
+    const user = (content: string) => ({ role: 'user', content })
+    const calls = (...ids: string[]) => ({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'checking' },
+        ...ids.map((id) => ({
+          type: 'tool-call',
+          toolCallId: id,
+          toolName: 'weather',
+          input: { city: 'Oslo' },
+        })),
+      ],
+    })
+    const results = (...ids: string[]) => ({
+      role: 'tool',
+      content: ids.map((id) => ({ type: 'tool-result', toolCallId: id, output: 'sunny' })),
+    })
+
+    it('rejects a tool call left unanswered at the end (an agent resumed mid-tool), at the call', () => {
+      const issues = issuesOf({ messages: [user('weather?'), calls('call_1')] })
+      expect(issues).toEqual([
+        {
+          path: 'messages[1].content[1]',
+          message:
+            "tool call 'call_1' (weather) has no tool result at the end of the messages: providers reject a tool call " +
+            "that is not answered; add a tool message with a tool-result for toolCallId 'call_1' right after " +
+            'this assistant message (an isError result if the tool did not run), or remove the call',
+        },
+      ])
+    })
+
+    it('rejects a tool call whose result is missing before the next user or assistant message', () => {
+      const beforeUser = issuesOf({
+        messages: [user('a'), calls('call_1', 'call_2'), results('call_2'), user('b')],
+      })
+      expect(beforeUser.map((i) => i.path)).toEqual(['messages[1].content[1]'])
+      expect(beforeUser[0]?.message).toContain(
+        "'call_1' (weather) has no tool result before the next user message (messages[3])",
+      )
+      const beforeAssistant = issuesOf({
+        messages: [user('a'), calls('call_1'), { role: 'assistant', content: 'done' }],
+      })
+      expect(beforeAssistant[0]?.message).toContain('before the next assistant message (messages[2])')
+    })
+
+    it('reports every unanswered call, in order', () => {
+      const issues = issuesOf({ messages: [user('a'), calls('c1', 'c2'), user('b'), calls('c3')] })
+      expect(issues.map((i) => i.path)).toEqual([
+        'messages[1].content[1]',
+        'messages[1].content[2]',
+        'messages[3].content[1]',
+      ])
+    })
+
+    it('accepts calls answered by one or several tool messages, and a system message in between', () => {
+      const messages = [
+        user('a'),
+        calls('c1', 'c2'),
+        results('c2'),
+        { role: 'system', content: 'note' },
+        results('c1'),
+        { role: 'assistant', content: 'done' },
+        user('b'),
+      ]
+      expect(validateChatRequest({ messages }).messages).toHaveLength(7)
+    })
+  })
+
   it('rejects a JSON Schema tool input that is not an object', () => {
     const issues = issuesOf({
       messages: [{ role: 'user', content: 'hi' }],

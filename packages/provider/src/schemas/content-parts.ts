@@ -1,4 +1,6 @@
 import { z } from 'zod/v4'
+import { imageDataSchema } from './image-data'
+import { jsonValueSchema } from './json-value'
 import { providerOptionsSchema } from './provider-options'
 
 /** Plain text. */
@@ -12,11 +14,15 @@ export const textPartSchema = z.object({
 /**
  * An image. `image` is a URL (`https:`, `data:`), a base64 string, or raw bytes.
  * `mediaType` (for example `image/png`) is required by some providers for base64 and bytes.
+ *
+ * Validation hands bytes back as base64, so a validated message is JSON-safe; bytes that went
+ * through JSON unvalidated (`{"0":137,…}`, `{"type":"Buffer","data":[…]}`) are read back as
+ * the same base64. See {@link imageDataSchema}.
  */
 export const imagePartSchema = z.object({
   type: z.literal('image'),
-  /** A URL (`https:` or `data:`), a base64-encoded string, or the raw bytes. */
-  image: z.union([z.string().min(1), z.instanceof(Uint8Array)]),
+  /** A URL (`https:` or `data:`), a base64-encoded string, or the raw bytes (returned as base64). */
+  image: imageDataSchema,
   /** IANA media type such as `image/png`; inferred from a `data:` URL when absent. */
   mediaType: z.string().optional(),
   providerOptions: providerOptionsSchema.optional(),
@@ -29,8 +35,8 @@ export const toolCallPartSchema = z.object({
   toolCallId: z.string().min(1),
   /** The name of the tool, as given in the request's `tools`. */
   toolName: z.string().min(1),
-  /** The parsed JSON arguments. */
-  input: z.unknown(),
+  /** The parsed JSON arguments: a JSON value (no `Map`, `Date`, class instance, `NaN`, cycle...). */
+  input: jsonValueSchema.optional(),
   providerOptions: providerOptionsSchema.optional(),
 })
 
@@ -41,8 +47,11 @@ export const toolResultPartSchema = z.object({
   toolCallId: z.string({ error: 'a tool result needs the toolCallId of the call it answers' }).min(1),
   /** The name of the tool; optional, filled from the matching call when absent. */
   toolName: z.string().min(1).optional(),
-  /** The result: a string is sent as-is, anything else as JSON. */
-  output: z.unknown(),
+  /**
+   * The result: a string is sent as-is, anything else as JSON. Must be a JSON value (plain
+   * objects, arrays, strings, finite numbers, booleans, null), so it survives a checkpoint.
+   */
+  output: jsonValueSchema.optional(),
   /** Marks the result as a failure of the tool, so the model can react to it. */
   isError: z.boolean().optional(),
   providerOptions: providerOptionsSchema.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4'
+import { jsonValueSchema } from './json-value'
 
 /** A complete tool call from the model, with its arguments parsed from JSON. */
 export const toolCallSchema = z.object({
@@ -6,8 +7,8 @@ export const toolCallSchema = z.object({
   id: z.string().min(1),
   /** The tool's name. */
   name: z.string().min(1),
-  /** The parsed JSON arguments. */
-  input: z.unknown(),
+  /** The parsed JSON arguments (a JSON value). */
+  input: jsonValueSchema.optional(),
 })
 
 /** A complete tool call from the model. */
