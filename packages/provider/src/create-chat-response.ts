@@ -14,6 +14,8 @@ export interface ChatResponseInput {
   provider: string
   modelId: string
   id?: string | undefined
+  requestId?: string | undefined
+  headers?: Record<string, string> | undefined
   cost?: Cost | undefined
   warnings?: Warning[] | undefined
   providerMetadata?: Record<string, Record<string, unknown>> | undefined
@@ -44,6 +46,8 @@ export function createChatResponse(input: ChatResponseInput): ChatResponse {
   }
   if (input.id !== undefined) response.id = input.id
   if (reasoning !== undefined) response.reasoning = reasoning
+  if (input.requestId !== undefined) response.requestId = input.requestId
+  if (input.headers !== undefined) response.headers = input.headers
   if (input.rawFinishReason !== undefined) response.rawFinishReason = input.rawFinishReason
   if (input.cost !== undefined) response.cost = input.cost
   if (input.providerMetadata !== undefined) response.providerMetadata = input.providerMetadata

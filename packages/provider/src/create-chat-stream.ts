@@ -1,12 +1,11 @@
 import type { ChatStream } from './chat-model'
-import { createCallSignal } from './create-call-signal'
+import { type CallSignal, createCallSignal } from './create-call-signal'
 import { createChatResponse } from './create-chat-response'
-import { AbortedError } from './errors/aborted-error'
 import { InvalidResponseError } from './errors/invalid-response-error'
 import { QlError } from './errors/ql-error'
-import { UnavailableError } from './errors/unavailable-error'
+import { toQlError } from './errors/to-ql-error'
+import { EventStream, type EventSource } from './event-stream'
 import { parseToolInput } from './parse-tool-input'
-import type { ChatResponse } from './schemas/chat-response'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 import type { ChatStreamPart } from './schemas/chat-stream-part'
 import type { ReasoningPart, TextPart, ToolCallPart } from './schemas/content-parts'
@@ -15,185 +14,143 @@ import type { Usage } from './schemas/usage'
 import type { Warning } from './schemas/warning'
 
 /** How {@link createChatStream} runs a model's stream. */
-export interface CreateChatStreamOptions {
+export interface CreateChatStreamOptions<Chunk = ChatStreamPart> {
   /** The provider's name, reported in the response and in errors. */
   provider: string
   /** The requested model; replaced by a `metadata` part's `modelId` when the provider reports one. */
   modelId: string
   /**
-   * Starts the provider call and yields its parts. `signal` aborts when the caller cancels, the
-   * timeout runs out, or the consumer stops iterating: pass it to the SDK.
+   * Starts the provider call and returns its chunks (an SDK's stream as it is, or
+   * {@link ChatStreamPart}s). `signal` aborts when the caller cancels, the timeout runs out, or
+   * the consumer stops iterating: pass it to the SDK.
    */
-  start: (signal: AbortSignal) => AsyncIterable<ChatStreamPart> | Promise<AsyncIterable<ChatStreamPart>>
+  start: (signal: AbortSignal) => AsyncIterable<Chunk> | Promise<AsyncIterable<Chunk>>
+  /**
+   * Turns one chunk into parts, synchronously, by calling `emit` for each (none is fine). Throw a
+   * `QlError` for a chunk that is an error or malformed. Leave it out when the chunks are parts.
+   * Keeping the mapping synchronous keeps one await per chunk, as the SDK itself has.
+   */
+  toParts?: ((chunk: Chunk, emit: (part: ChatStreamPart) => void) => void) | undefined
+  /**
+   * Called once when the chunks end, before the end is checked: emit the closing parts (for
+   * example `finish` once the protocol's terminal event was seen) or throw if the stream was cut.
+   */
+  onEnd?: ((emit: (part: ChatStreamPart) => void) => void) | undefined
   /** The caller's signal (from `CallOptions`). */
   signal?: AbortSignal | undefined
   /** The caller's time budget for the whole stream (from `CallOptions`). */
   timeoutMs?: number | undefined
   /** Settings the adapter already knows it ignored. */
   warnings?: Warning[] | undefined
-  /** Turns anything the source throws into a typed error. Defaults to wrapping it as `UnavailableError`. */
-  mapError?: ((error: unknown) => QlError) | undefined
+  /**
+   * Turns anything the source throws that is not already a `QlError` into one (an SDK's errors).
+   * What it does not map, and when it is absent, becomes what `toQlError` makes of it: the same
+   * error `runCall` gives `generate` for the same failure.
+   */
+  mapError?: ((error: unknown) => QlError | undefined) | undefined
 }
 
 /**
- * Turns a provider's raw stream parts into a {@link ChatStream}: deltas pass through, tool-call
- * fragments become parsed `tool-call` events, usage is merged, and a final `finish` event carries
- * the same `ChatResponse` a `generate` call would return.
+ * Turns a provider's raw stream into a {@link ChatStream}: deltas pass through, tool-call
+ * fragments become parsed `tool-call` events, usage is merged, a `metadata` event announces who
+ * answered before the first content, and a final `finish` event carries the same `ChatResponse` a
+ * `generate` call would return.
  *
  * It enforces the contract every adapter owes its callers:
  * - a source that ends without a `finish` part fails with `InvalidResponseError`;
- * - anything the source throws reaches the consumer as a `QlError` (through `mapError`), and
- *   `response` rejects with the same error;
+ * - anything the source throws reaches the consumer as a `QlError` (through `mapError`, then
+ *   `toQlError`), and `response` rejects with the same error;
  * - cancellation and `timeoutMs` abort the source and surface as `AbortedError` / `TimeoutError`;
- * - breaking out of the iteration early aborts the provider call (unless `response` was awaited).
+ * - breaking out of the iteration early aborts the provider call, even when `response` is awaited.
+ *
+ * @example
+ * ```ts
+ * const stream = createChatStream({
+ *   provider: 'my-provider',
+ *   modelId: 'my-model',
+ *   start: async function* () {
+ *     yield { type: 'text-delta', delta: 'Hello' }
+ *     yield { type: 'finish', finishReason: 'stop' }
+ *   },
+ * })
+ * ```
  */
-export function createChatStream(options: CreateChatStreamOptions): ChatStream {
-  return new ManagedChatStream(options)
+export function createChatStream<Chunk = ChatStreamPart>(options: CreateChatStreamOptions<Chunk>): ChatStream {
+  return new EventStream(new PartsSource(options))
 }
 
-interface Deferred<T> {
-  promise: Promise<T>
-  resolve: (value: T) => void
-  reject: (error: unknown) => void
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  promise.catch(() => {}) // a stream consumed only by iteration must not leave an unhandled rejection
-  return { promise, resolve, reject }
-}
-
-class ManagedChatStream implements ChatStream {
-  readonly #options: CreateChatStreamOptions
+/** A provider call as an {@link EventSource}: chunks in, events out, through one accumulator. */
+class PartsSource<Chunk> implements EventSource {
+  readonly #options: CreateChatStreamOptions<Chunk>
   readonly #consumer = new AbortController()
-  readonly #response = deferred<ChatResponse>()
-  readonly #buffer: ChatStreamEvent[] = []
-  #events: AsyncGenerator<ChatStreamEvent> | undefined
-  #pulling: Promise<void> | undefined
-  #done = false
-  #error: QlError | undefined
-  #errorDelivered = false
-  #draining = false
-  #iterating = false
-  #closed = false
+  readonly #accumulator: StreamAccumulator
+  #call: CallSignal | undefined
+  #chunks: AsyncIterator<Chunk> | undefined
+  #push: (event: ChatStreamEvent) => void = () => {}
+  #pushed = 0
+  readonly #emit = (part: ChatStreamPart): void => this.#accumulator.accept(part)
 
-  constructor(options: CreateChatStreamOptions) {
+  constructor(options: CreateChatStreamOptions<Chunk>) {
     this.#options = options
-  }
-
-  get response(): Promise<ChatResponse> {
-    if (!this.#draining) {
-      this.#draining = true
-      void this.#drain()
-    }
-    return this.#response.promise
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {
-    if (this.#iterating) throw new TypeError('a ChatStream can be iterated only once')
-    this.#iterating = true
-    return {
-      next: () => this.#next(),
-      return: async () => {
-        await this.#close()
-        return { done: true, value: undefined }
-      },
-    }
-  }
-
-  async #next(): Promise<IteratorResult<ChatStreamEvent>> {
-    for (;;) {
-      const event = this.#buffer.shift()
-      if (event !== undefined) return { done: false, value: event }
-      if (this.#error !== undefined && !this.#errorDelivered) {
-        this.#errorDelivered = true
-        throw this.#error
-      }
-      if (this.#done || this.#closed) return { done: true, value: undefined }
-      await this.#pull()
-    }
-  }
-
-  async #drain(): Promise<void> {
-    while (!this.#done) await this.#pull()
-  }
-
-  async #close(): Promise<void> {
-    this.#closed = true
-    this.#buffer.length = 0
-    if (this.#done || this.#draining) return
-    const reason = new AbortedError({ message: 'the stream was closed by its consumer before it finished' })
-    this.#consumer.abort(reason)
-    if (this.#pulling === undefined) {
-      await this.#events?.return(undefined)
-      this.#done = true
-      this.#response.reject(reason)
-    }
-  }
-
-  #pull(): Promise<void> {
-    this.#pulling ??= this.#pullOnce().finally(() => {
-      this.#pulling = undefined
+    this.#accumulator = new StreamAccumulator(options, (event) => {
+      this.#pushed++
+      this.#push(event)
     })
-    return this.#pulling
   }
 
-  async #pullOnce(): Promise<void> {
-    if (this.#done) return
-    this.#events ??= this.#run()
-    try {
-      const result = await this.#events.next()
-      if (result.done) {
-        this.#done = true
-        this.#response.reject(new InvalidResponseError({ message: 'the stream ended without a response' }))
-      } else {
-        if (!this.#closed) this.#buffer.push(result.value)
-        if (result.value.type === 'finish') this.#response.resolve(result.value.response)
-      }
-    } catch (error) {
-      this.#done = true
-      this.#error = error as QlError
-      this.#response.reject(error)
-    }
-  }
-
-  async *#run(): AsyncGenerator<ChatStreamEvent> {
+  async pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
+    this.#push = push
+    this.#pushed = 0
     const options = this.#options
-    const call = createCallSignal(options, this.#consumer.signal)
-    const fail = (error: unknown): QlError => {
-      if (call.signal.aborted && QlError.isInstance(call.signal.reason)) return call.signal.reason
-      if (QlError.isInstance(error)) return error
-      return options.mapError?.(error) ?? defaultError(error, options.provider)
-    }
     try {
-      const source = await options.start(call.signal)
-      const accumulator = new StreamAccumulator(options)
-      for await (const part of source) {
-        if (call.signal.aborted) throw call.signal.reason
-        yield* accumulator.accept(part)
+      if (this.#chunks === undefined) {
+        this.#call = createCallSignal(options, this.#consumer.signal)
+        const source = await options.start(this.#call.signal)
+        this.#chunks = source[Symbol.asyncIterator]()
       }
-      if (call.signal.aborted) throw call.signal.reason
-      yield* accumulator.finish()
+      const signal = (this.#call as CallSignal).signal
+      const toParts = options.toParts
+      for (;;) {
+        const result = await this.#chunks.next()
+        if (signal.aborted) throw signal.reason
+        if (result.done === true) {
+          options.onEnd?.(this.#emit)
+          this.#accumulator.finish()
+          this.#call?.dispose()
+          return true
+        }
+        if (toParts === undefined) this.#accumulator.accept(result.value as ChatStreamPart)
+        else toParts(result.value, this.#emit)
+        if (this.#pushed > 0) return false
+      }
     } catch (error) {
-      throw fail(error)
-    } finally {
-      call.dispose()
+      const failure = this.#toError(error)
+      this.#stop(failure)
+      throw failure
     }
   }
-}
 
-function defaultError(error: unknown, provider: string): QlError {
-  const message = error instanceof Error ? error.message : String(error)
-  return new UnavailableError({
-    message: `the ${provider} stream failed: ${message}`,
-    provider,
-    cause: error,
-  })
+  async cancel(reason: QlError): Promise<void> {
+    this.#stop(reason)
+  }
+
+  #toError(error: unknown): QlError {
+    const signal = this.#call?.signal
+    if (signal?.aborted === true && QlError.isInstance(signal.reason)) return signal.reason
+    if (QlError.isInstance(error)) return error
+    const options = this.#options
+    const mapped = options.mapError?.(error)
+    return mapped ?? toQlError(error, { provider: options.provider, modelId: options.modelId })
+  }
+
+  /** Aborts the call (the SDK closes the connection) and lets go of the chunks and the timer. */
+  #stop(reason: QlError): void {
+    if (!this.#consumer.signal.aborted) this.#consumer.abort(reason)
+    const chunks = this.#chunks
+    this.#chunks = undefined
+    this.#call?.dispose()
+    chunks?.return?.()?.catch(() => {})
+  }
 }
 
 interface OpenToolCall {
@@ -202,12 +159,16 @@ interface OpenToolCall {
   done: boolean
 }
 
-/** Builds events and the final response from raw parts. */
+/** Builds events and the final response from raw parts, pushing each event as it is made. */
 class StreamAccumulator {
   readonly #provider: string
+  readonly #push: (event: ChatStreamEvent) => void
   #modelId: string
   #id: string | undefined
+  #requestId: string | undefined
+  #headers: Record<string, string> | undefined
   #providerMetadata: Record<string, Record<string, unknown>> | undefined
+  #announced = false
   readonly #content: (TextPart | ReasoningPart | ToolCallPart)[] = []
   readonly #toolCalls = new Map<string, OpenToolCall>()
   #reasoning: ReasoningPart | undefined
@@ -215,13 +176,17 @@ class StreamAccumulator {
   readonly #warnings: Warning[]
   #finish: { finishReason: FinishReason; rawFinishReason?: string } | undefined
 
-  constructor(options: CreateChatStreamOptions) {
+  constructor(
+    options: Pick<CreateChatStreamOptions<unknown>, 'provider' | 'modelId' | 'warnings'>,
+    push: (event: ChatStreamEvent) => void,
+  ) {
     this.#provider = options.provider
     this.#modelId = options.modelId
     this.#warnings = [...(options.warnings ?? [])]
+    this.#push = push
   }
 
-  *accept(part: ChatStreamPart): Generator<ChatStreamEvent> {
+  accept(part: ChatStreamPart): void {
     if (this.#finish !== undefined && part.type !== 'usage' && part.type !== 'metadata') {
       throw this.#invalid(`the stream sent '${part.type}' after its finish event`)
     }
@@ -229,6 +194,8 @@ class StreamAccumulator {
       case 'metadata':
         if (part.id !== undefined) this.#id = part.id
         if (part.modelId !== undefined && part.modelId !== '') this.#modelId = part.modelId
+        if (part.requestId !== undefined) this.#requestId = part.requestId
+        if (part.headers !== undefined) this.#headers = part.headers
         if (part.providerMetadata !== undefined) {
           this.#providerMetadata = { ...this.#providerMetadata, ...part.providerMetadata }
         }
@@ -238,19 +205,24 @@ class StreamAccumulator {
         const last = this.#content.at(-1)
         if (last?.type === 'text') last.text += part.delta
         else this.#content.push({ type: 'text', text: part.delta })
-        yield { type: 'text-delta', delta: part.delta }
+        this.#emit({ type: 'text-delta', delta: part.delta })
         return
       }
       case 'reasoning-delta':
         if (part.delta === '') return
         this.#openReasoning().text += part.delta
-        yield { type: 'reasoning-delta', delta: part.delta }
+        this.#emit({ type: 'reasoning-delta', delta: part.delta })
         return
       case 'reasoning-end': {
         const block = this.#openReasoning()
         if (part.signature !== undefined) block.signature = part.signature
         if (part.data !== undefined) block.data = part.data
         this.#reasoning = undefined
+        this.#emit({
+          type: 'reasoning-end',
+          ...(part.signature === undefined ? {} : { signature: part.signature }),
+          ...(part.data === undefined ? {} : { data: part.data }),
+        })
         return
       }
       case 'tool-call-delta': {
@@ -274,23 +246,23 @@ class StreamAccumulator {
           throw this.#invalid(`tool call '${part.toolCallId}' received arguments after it ended`)
         }
         call.rawInput += part.inputDelta
-        yield {
+        this.#emit({
           type: 'tool-call-delta',
           toolCallId: part.toolCallId,
           toolName: call.part.toolName,
           inputDelta: part.inputDelta,
-        }
+        })
         return
       }
       case 'tool-call-end': {
         const call = this.#toolCalls.get(part.toolCallId)
         if (call === undefined) throw this.#invalid(`tool call '${part.toolCallId}' ended before it started`)
-        if (!call.done) yield this.#completeToolCall(call)
+        if (!call.done) this.#completeToolCall(call)
         return
       }
       case 'usage':
         this.#usage = mergeUsage(this.#usage, part.usage)
-        yield { type: 'usage', usage: { ...this.#usage } }
+        this.#emit({ type: 'usage', usage: { ...this.#usage } })
         return
       case 'warning':
         this.#warnings.push(part.warning)
@@ -304,13 +276,14 @@ class StreamAccumulator {
     }
   }
 
-  *finish(): Generator<ChatStreamEvent> {
+  /** Completes open tool calls and pushes `finish`; throws when the provider never finished. */
+  finish(): void {
     if (this.#finish === undefined) {
       throw this.#invalid(
         'the stream ended before the provider sent its terminal event; the answer may be incomplete',
       )
     }
-    for (const call of this.#toolCalls.values()) if (!call.done) yield this.#completeToolCall(call)
+    for (const call of this.#toolCalls.values()) if (!call.done) this.#completeToolCall(call)
     const response = createChatResponse({
       content: this.#content,
       finishReason: this.#finish.finishReason,
@@ -319,10 +292,28 @@ class StreamAccumulator {
       provider: this.#provider,
       modelId: this.#modelId,
       id: this.#id,
+      requestId: this.#requestId,
+      headers: this.#headers,
       warnings: this.#warnings,
       providerMetadata: this.#providerMetadata,
     })
-    yield { type: 'finish', finishReason: response.finishReason, usage: response.usage, response }
+    this.#emit({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response })
+  }
+
+  /** Pushes an event, announcing who answers first (one `metadata` event before any other). */
+  #emit(event: ChatStreamEvent): void {
+    if (!this.#announced) {
+      this.#announced = true
+      this.#push({
+        type: 'metadata',
+        provider: this.#provider,
+        modelId: this.#modelId,
+        ...(this.#id === undefined ? {} : { id: this.#id }),
+        ...(this.#requestId === undefined ? {} : { requestId: this.#requestId }),
+        ...(this.#headers === undefined ? {} : { headers: this.#headers }),
+      })
+    }
+    this.#push(event)
   }
 
   #openReasoning(): ReasoningPart {
@@ -333,13 +324,13 @@ class StreamAccumulator {
     return this.#reasoning
   }
 
-  #completeToolCall(call: OpenToolCall): ChatStreamEvent {
+  #completeToolCall(call: OpenToolCall): void {
     call.done = true
     call.part.input = parseToolInput(call.rawInput, call.part.toolName, this.#provider)
-    return {
+    this.#emit({
       type: 'tool-call',
       toolCall: { id: call.part.toolCallId, name: call.part.toolName, input: call.part.input },
-    }
+    })
   }
 
   #invalid(message: string): InvalidResponseError {

@@ -1,27 +1,49 @@
 import { type CallSignal, createCallSignal } from './create-call-signal'
+import type { QlError } from './errors/ql-error'
+import { QlError as QlErrorClass } from './errors/ql-error'
+import { type ToQlErrorContext, toQlError } from './errors/to-ql-error'
+
+/** What {@link runCall} needs: the caller's signal and time budget, and who is being called. */
+export interface RunCallOptions extends ToQlErrorContext {
+  /** The caller's signal (from `CallOptions`). */
+  signal?: AbortSignal | undefined
+  /** The caller's time budget (from `CallOptions`). */
+  timeoutMs?: number | undefined
+}
 
 /**
  * Runs one non-streaming provider call under the caller's `signal` and `timeoutMs`: what
- * {@link createChatStream} does for streams, for `generate`. `run` gets the combined signal to
- * pass to the SDK; if the call fails after that signal fired, the typed reason (`AbortedError`,
- * `TimeoutError`) is thrown, otherwise `mapError` of the failure. The timer is always released.
+ * `createChatStream` does for streams, for `generate`. `run` gets the combined signal to pass to
+ * the SDK. If the call fails after that signal fired, the typed reason (`AbortedError`,
+ * `TimeoutError`) is thrown; otherwise `mapError` of the failure, and what it leaves unmapped
+ * becomes what `toQlError` makes of it, exactly as a stream would fail. The timer is always
+ * released.
  *
  * @example
  * ```ts
- * return runCall(options, (signal) => sdk.create(body, { signal }), (error) => mapMyError(error))
+ * return runCall({ ...options, provider: 'my-provider' }, (signal) => sdk.create(body, { signal }), mapMyError)
  * ```
  */
 export async function runCall<T>(
-  options: Parameters<typeof createCallSignal>[0],
+  options: RunCallOptions | undefined,
   run: (signal: AbortSignal) => Promise<T>,
-  mapError: (error: unknown) => unknown = (error) => error,
+  mapError?: (error: unknown) => QlError | undefined,
 ): Promise<T> {
   const call: CallSignal = createCallSignal(options)
   try {
     return await run(call.signal)
   } catch (error) {
-    throw call.signal.aborted ? call.signal.reason : mapError(error)
+    if (call.signal.aborted && QlErrorClass.isInstance(call.signal.reason)) throw call.signal.reason
+    if (QlErrorClass.isInstance(error)) throw error
+    throw mapError?.(error) ?? toQlError(error, contextOf(options))
   } finally {
     call.dispose()
+  }
+}
+
+function contextOf(options: RunCallOptions | undefined): ToQlErrorContext {
+  return {
+    ...(options?.provider === undefined ? {} : { provider: options.provider }),
+    ...(options?.modelId === undefined ? {} : { modelId: options.modelId }),
   }
 }

@@ -10,6 +10,7 @@ import {
   RateLimitedError,
   TimeoutError,
   UnavailableError,
+  UnknownError,
 } from '../src/index'
 
 function fromParts(parts: ChatStreamPart[], onClose?: () => void) {
@@ -85,9 +86,12 @@ describe('createChatStream', () => {
     ])
     const events = await collect(stream)
     expect(events.map((e) => e.type)).toEqual([
+      'metadata',
       'usage',
       'reasoning-delta',
       'reasoning-delta',
+      'reasoning-end',
+      'reasoning-end',
       'text-delta',
       'text-delta',
       'tool-call-delta',
@@ -98,7 +102,9 @@ describe('createChatStream', () => {
       'tool-call',
       'finish',
     ])
-    expect(events[7]).toEqual({
+    expect(events[0]).toEqual({ type: 'metadata', provider: 'test', modelId: 'answered-model', id: 'resp_1' })
+    expect(events[4]).toEqual({ type: 'reasoning-end', signature: 'sig-1' })
+    expect(events[10]).toEqual({
       type: 'tool-call-delta',
       toolCallId: 'a',
       toolName: 'weather',
@@ -141,7 +147,10 @@ describe('createChatStream', () => {
   it('fails a stream that ends without its terminal event, in the iteration and the response', async () => {
     const stream = fromParts([{ type: 'text-delta', delta: 'partial' }])
     const { events, error } = await failureOf(stream)
-    expect(events).toEqual([{ type: 'text-delta', delta: 'partial' }])
+    expect(events).toEqual([
+      { type: 'metadata', provider: 'test', modelId: 'requested' },
+      { type: 'text-delta', delta: 'partial' },
+    ])
     expect(InvalidResponseError.isInstance(error)).toBe(true)
     expect((error as Error).message).toContain('ended before the provider sent its terminal event')
     await expect(stream.response).rejects.toBe(error)
@@ -160,7 +169,7 @@ describe('createChatStream', () => {
       },
     })
     const { events, error } = await failureOf(stream)
-    expect(events).toHaveLength(1)
+    expect(events.map((e) => e.type)).toEqual(['metadata', 'text-delta'])
     expect(UnavailableError.isInstance(error)).toBe(true)
     expect((error as QlError).cause).toBe(reset)
     expect((error as Error).message).toBe('mapped: socket hang up')
@@ -185,8 +194,9 @@ describe('createChatStream', () => {
       },
     })
     const error = await b.response.catch((e: unknown) => e)
-    expect(UnavailableError.isInstance(error)).toBe(true)
-    expect((error as Error).message).toBe('the p stream failed: weird')
+    expect(UnknownError.isInstance(error)).toBe(true)
+    expect(error).toMatchObject({ retryable: false, provider: 'p', modelId: 'm' })
+    expect((error as Error).message).toBe('the p model failed with an unexpected error: weird')
   })
 
   it('rejects tool arguments that are not JSON with the tool name and raw text', async () => {
@@ -239,6 +249,7 @@ describe('createChatStream', () => {
       start: stalling([{ type: 'text-delta', delta: 'a' }], closed),
     })
     const iterator = stream[Symbol.asyncIterator]()
+    expect((await iterator.next()).value?.type).toBe('metadata')
     expect(await iterator.next()).toEqual({ done: false, value: { type: 'text-delta', delta: 'a' } })
     const pending = iterator.next()
     controller.abort(new Error('user left'))
@@ -286,7 +297,7 @@ describe('createChatStream', () => {
       },
     })
     for await (const event of stream) {
-      expect(event.type).toBe('text-delta')
+      expect(event.type).toBe('metadata')
       break
     }
     expect(sourceSignal?.aborted).toBe(true)
@@ -304,24 +315,55 @@ describe('createChatStream', () => {
     const response = await stream.response
     expect(response.text).toBe('hi')
     const events = await collect(stream)
-    expect(events.map((e) => e.type)).toEqual(['text-delta', 'finish'])
+    expect(events.map((e) => e.type)).toEqual(['metadata', 'text-delta', 'finish'])
   })
 
-  it('lets a consumer break after awaiting the response without losing it', async () => {
+  it('cancels the call when the consumer breaks, even while a logger awaits the response', async () => {
+    let sourceSignal: AbortSignal | undefined
     const closed = { value: false }
-    const stream = fromParts(
-      [
-        { type: 'text-delta', delta: 'x' },
-        { type: 'finish', finishReason: 'stop' },
-      ],
-      () => {
-        closed.value = true
+    const stream = createChatStream({
+      provider: 'p',
+      modelId: 'm',
+      start: (signal) => {
+        sourceSignal = signal
+        return stalling([{ type: 'text-delta', delta: 'x' }], closed)(signal)
       },
+    })
+    const logged = stream.response.then(
+      (response) => ({ response }),
+      (error: unknown) => ({ error }),
     )
-    const response = stream.response
-    for await (const _event of stream) break
-    expect((await response).text).toBe('x')
+    for await (const event of stream) if (event.type === 'text-delta') break
+    expect(sourceSignal?.aborted).toBe(true)
     expect(closed.value).toBe(true)
+    const outcome = await logged
+    expect('error' in outcome && AbortedError.isInstance(outcome.error)).toBe(true)
+  })
+
+  it('lets a consumer that read the response first iterate every event without a second pull loop', async () => {
+    let pulls = 0
+    const stream = createChatStream({
+      provider: 'p',
+      modelId: 'm',
+      start: async function* () {
+        for (const part of [
+          { type: 'text-delta', delta: 'a' },
+          { type: 'text-delta', delta: 'b' },
+          { type: 'finish', finishReason: 'stop' },
+        ] as ChatStreamPart[]) {
+          pulls++
+          yield part
+        }
+      },
+    })
+    const response = stream.response
+    const seen: string[] = []
+    for await (const event of stream) {
+      seen.push(`${event.type}@${pulls}`)
+    }
+    // the iteration drove the source one part per event: nothing was read ahead of the consumer
+    expect(seen).toEqual(['metadata@1', 'text-delta@1', 'text-delta@2', 'finish@3'])
+    expect((await response).text).toBe('ab')
   })
 
   it('can be iterated only once', async () => {

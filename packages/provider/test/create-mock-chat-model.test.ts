@@ -6,6 +6,7 @@ import {
   OverloadedError,
   TimeoutError,
   UnavailableError,
+  UnknownError,
 } from '../src/index'
 import { createMockChatModel } from '../src/testing/index'
 
@@ -35,6 +36,17 @@ describe('createMockChatModel', () => {
     await expect(model.generate(hi)).rejects.toThrow('mock model script has 2 steps, but call 3 was made')
   })
 
+  it('fails the same way from generate and stream when the script runs out: a non-retryable error', async () => {
+    const model = createMockChatModel({ script: [] })
+    const fromGenerate = await model.generate(hi).catch((error: unknown) => error)
+    const fromStream = await model.stream(hi).response.catch((error: unknown) => error)
+    for (const error of [fromGenerate, fromStream]) {
+      expect(UnknownError.isInstance(error)).toBe(true)
+      expect(error).toMatchObject({ code: 'unknown', retryable: false, provider: 'mock' })
+    }
+    expect((fromStream as Error).message.replace('call 2', 'call 1')).toBe((fromGenerate as Error).message)
+  })
+
   it('streams and generates the same response for the same answer', async () => {
     const answer = {
       reasoning: 'let me see',
@@ -53,7 +65,9 @@ describe('createMockChatModel', () => {
       { id: 'call_1', name: 'search', input: { q: 'tree-sitter', limit: 3 } },
     ])
     expect([...types]).toEqual([
+      'metadata',
       'reasoning-delta',
+      'reasoning-end',
       'text-delta',
       'tool-call-delta',
       'tool-call',

@@ -85,8 +85,14 @@ describe('runCall', () => {
         () => mapped,
       ),
     ).rejects.toBe(mapped)
-    const raw = new Error('as is')
-    await expect(runCall({}, async () => Promise.reject(raw))).rejects.toBe(raw)
+    const raw = new Error('a bug')
+    const unmapped = await runCall({ provider: 'p', modelId: 'm' }, async () => Promise.reject(raw)).catch(
+      (error: unknown) => error,
+    )
+    // the same default mapping a stream applies: a non-retryable UnknownError keeping the cause
+    expect(unmapped).toMatchObject({ code: 'unknown', retryable: false, provider: 'p', modelId: 'm', cause: raw })
+    const typed = new InvalidRequestError({ message: 'typed' })
+    await expect(runCall({}, async () => Promise.reject(typed), () => mapped)).rejects.toBe(typed)
     const controller = new AbortController()
     const pending = runCall(
       { signal: controller.signal },

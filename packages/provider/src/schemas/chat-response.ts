@@ -34,6 +34,13 @@ export const chatResponseSchema = z.object({
   provider: z.string(),
   /** The model that answered, as the provider reports it. */
   modelId: z.string(),
+  /** The provider's request id (`x-request-id`, `request-id`, `x-amzn-requestid`), for support tickets and logs. */
+  requestId: z.string().optional(),
+  /**
+   * The HTTP response headers, names lower-cased, credential headers removed: rate-limit state
+   * (`x-ratelimit-remaining-*`, `anthropic-ratelimit-*`) for routers, request ids for support.
+   */
+  headers: z.record(z.string(), z.string()).optional(),
   /** Vendor data that the contract does not model, keyed by provider. */
   providerMetadata: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 })

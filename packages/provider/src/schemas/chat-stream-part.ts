@@ -7,7 +7,8 @@ import type { Warning } from './warning'
  * {@link ChatStreamEvent}s: it assembles tool-call fragments into parsed calls, merges usage,
  * and builds the final `ChatResponse`.
  *
- * - `metadata`: the response id and the model that answered, whenever they become known
+ * - `metadata`: the response id, the model that answered, the request id and the HTTP response
+ *   headers, whenever they become known (later values replace earlier ones)
  * - `text-delta`, `reasoning-delta`: fragments of text or reasoning
  * - `reasoning-end`: closes the current reasoning block, with its signature or redacted data
  * - `tool-call-delta`: a fragment of a tool call's JSON arguments; `toolName` may be empty after
@@ -22,6 +23,8 @@ export type ChatStreamPart =
       type: 'metadata'
       id?: string
       modelId?: string
+      requestId?: string
+      headers?: Record<string, string>
       providerMetadata?: Record<string, Record<string, unknown>>
     }
   | { type: 'text-delta'; delta: string }

@@ -75,8 +75,9 @@ export function createMockChatModel(options: MockChatModelOptions): MockChatMode
   const modelId = options.modelId ?? 'mock-model'
   const calls: MockCall[] = []
 
-  const nextStep = (request: ChatRequest): MockStep => {
-    const index = calls.length - 1
+  // a script that runs out fails the same way from generate and stream: a non-retryable
+  // UnknownError (through toQlError), so a router under test never retries a test bug
+  const nextStep = (request: ChatRequest, index: number): MockStep => {
     if (typeof options.script === 'function') return options.script(request, index)
     const step = options.script[index]
     if (step === undefined) {
@@ -85,20 +86,16 @@ export function createMockChatModel(options: MockChatModelOptions): MockChatMode
     return step
   }
 
-  const record = (method: MockCall['method'], request: ChatRequest, callOptions?: CallOptions): MockStep => {
-    calls.push({ method, request, options: callOptions })
-    const valid = validateChatRequest(request)
-    return nextStep(valid)
-  }
-
   return {
     specificationVersion: 'v1',
     provider,
     modelId,
     calls,
     async generate(request: ChatRequest, callOptions?: CallOptions): Promise<ChatResponse> {
-      const step = record('generate', request, callOptions)
-      return runCall(callOptions, async (signal) => {
+      calls.push({ method: 'generate', request, options: callOptions })
+      const index = calls.length - 1
+      return runCall({ ...callOptions, provider, modelId }, async (signal) => {
+        const step = nextStep(validateChatRequest(request), index)
         if ('error' in step) throw step.error
         await delay(step.delayMs, signal)
         return createChatResponse({
@@ -111,20 +108,15 @@ export function createMockChatModel(options: MockChatModelOptions): MockChatMode
       })
     },
     stream(request: ChatRequest, callOptions?: CallOptions): ChatStream {
-      let step: MockStep | undefined
-      let failure: unknown
-      try {
-        step = record('stream', request, callOptions)
-      } catch (error) {
-        failure = error
-      }
+      calls.push({ method: 'stream', request, options: callOptions })
+      const index = calls.length - 1
       return createChatStream({
         provider,
         modelId,
         signal: callOptions?.signal,
         timeoutMs: callOptions?.timeoutMs,
         start: async function* (signal) {
-          if (step === undefined) throw failure
+          const step = nextStep(validateChatRequest(request), index)
           if ('error' in step) throw step.error
           await delay(step.delayMs, signal)
           let emitted = 0
