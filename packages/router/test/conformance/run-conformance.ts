@@ -5,8 +5,14 @@ import {
   type ChatRequest,
   type ChatResponse,
   type ChatStreamEvent,
+  chatResponseSchema,
+  chatStreamEventSchema,
   isQlError,
+  isZodSchema,
   type QlError,
+  qlErrorFromJSON,
+  toJsonSchema,
+  validateChatRequest,
 } from '@ql/provider'
 import { describe, expect, it, vi } from 'vitest'
 import { type FakeProvider, type FakeStep, startFakeProvider } from '../../src/testing/index'
@@ -60,7 +66,12 @@ async function call(
   mode: Mode,
   options?: CallOptions,
 ): Promise<Outcome> {
-  if (mode === 'generate') return { response: await model.generate(request, options), events: [] }
+  expectRequestSurvivesJson(request)
+  if (mode === 'generate') {
+    const response = await model.generate(request, options)
+    expectAnswerSurvivesJson(response, [])
+    return { response, events: [] }
+  }
   const stream = model.stream(request, options)
   const events: ChatStreamEvent[] = []
   for await (const event of stream) events.push(event)
@@ -68,7 +79,54 @@ async function call(
   const last = events.at(-1)
   expect(last?.type).toBe('finish')
   if (last?.type === 'finish') expect(last.response).toEqual(response)
+  expectAnswerSurvivesJson(response, events)
   return { response, events }
+}
+
+/** What a checkpoint does to a value. */
+const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
+
+/** The request as data: zod schemas (code, not data) in tools and responseFormat as the JSON Schema sent. */
+function requestAsData(request: ChatRequest): ChatRequest {
+  const format = request.responseFormat
+  return {
+    ...request,
+    ...(request.tools === undefined
+      ? {}
+      : {
+          tools: request.tools.map((tool) =>
+            isZodSchema(tool.inputSchema) ? { ...tool, inputSchema: toJsonSchema(tool.inputSchema) } : tool,
+          ),
+        }),
+    ...(format?.type === 'json' && format.schema !== undefined && isZodSchema(format.schema)
+      ? { responseFormat: { ...format, schema: toJsonSchema(format.schema) } }
+      : {}),
+  }
+}
+
+/**
+ * A request that validates is one an agent can checkpoint: after JSON it validates to the same
+ * request. One that does not validate is rejected the same way after JSON.
+ */
+function expectRequestSurvivesJson(request: ChatRequest): void {
+  const attempt = (value: unknown) => {
+    try {
+      return { valid: validateChatRequest(value) }
+    } catch (error) {
+      return { issues: (error as { issues?: unknown }).issues, message: (error as Error).message }
+    }
+  }
+  const data = requestAsData(request)
+  const direct = attempt(data)
+  const back = attempt(throughJson(data))
+  expect(back).toEqual(direct)
+  if (direct.valid !== undefined) expect(attempt(throughJson(direct.valid))).toEqual(direct)
+}
+
+/** The response and every stream event read back from JSON equal to what the model handed out. */
+function expectAnswerSurvivesJson(response: ChatResponse, events: ChatStreamEvent[]): void {
+  expect(chatResponseSchema.parse(throughJson(response))).toEqual(response)
+  for (const event of events) expect(chatStreamEventSchema.parse(throughJson(event))).toEqual(event)
 }
 
 /**
@@ -106,6 +164,12 @@ async function fail(
   if (!isQlError(caught)) throw new Error(`expected a QlError, got ${inspect(caught)}`)
   expect(events.some((event) => event.type === 'finish')).toBe(false)
   expectNoSecret(caught)
+  expectRequestSurvivesJson(request)
+  for (const event of events) expect(chatStreamEventSchema.parse(throughJson(event))).toEqual(event)
+  // the error, as a checkpoint or another process reads it back
+  const back = qlErrorFromJSON(throughJson(caught.toJSON()) as ReturnType<QlError['toJSON']>)
+  expect(back.constructor).toBe(caught.constructor)
+  expect(back.toJSON()).toEqual(caught.toJSON())
   return { error: caught, events }
 }
 
