@@ -4,15 +4,17 @@ import type {
   Tool,
   ToolChoice,
 } from '@anthropic-ai/sdk/resources/messages'
+import { type ChatRequest, toJsonSchema, UnsupportedFeatureError, type Warning } from '@ql/provider'
+import { z } from 'zod/v4'
+import { checkPromptProviderOptions } from '../shared/check-prompt-provider-options'
+import { readProviderOptions } from '../shared/read-provider-options'
 import {
-  type ChatRequest,
-  InvalidRequestError,
-  toJsonSchema,
-  UnsupportedFeatureError,
-  type Warning,
-} from '@ql/provider'
+  type AnthropicProviderOptions,
+  anthropicCacheOptionsSchema,
+  anthropicProviderOptionsSchema,
+} from './anthropic-provider-options'
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages'
-import { readCacheControl } from './read-cache-control'
+import { readCacheControl, toCacheControl } from './read-cache-control'
 
 /** The request body (without `stream`) and what was ignored or adapted on the way. */
 export interface AnthropicRequest {
@@ -20,16 +22,25 @@ export interface AnthropicRequest {
   warnings: Warning[]
 }
 
-/** The `providerOptions.anthropic` keys the adapter understands. */
-const KNOWN_OPTIONS = new Set([
-  'thinking',
-  'cacheControl',
-  'cache_control',
-  'topK',
-  'effort',
-  'disableParallelToolUse',
-  'serviceTier',
+/** Fields the adapter sets from the request; `extraBody` cannot replace them. */
+const RESERVED = new Set([
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'stop_sequences',
+  'tools',
+  'tool_choice',
+  'output_config',
+  'metadata',
+  'stream',
 ])
+
+/** The key of `request.metadata` that names the end user, in every adapter. */
+const END_USER_KEY = 'userId'
+
+/** Reasoning parts take no options. */
+const NO_OPTIONS = z.strictObject({})
 
 /**
  * Builds a Messages API request from a chat request.
@@ -40,30 +51,45 @@ const KNOWN_OPTIONS = new Set([
  *   version SDK 1.x speaks), and Anthropic has no `seed`: each is left out with a warning.
  * - `responseFormat: { type: 'json', schema }` uses Anthropic's native structured output
  *   (`output_config.format` with a JSON schema); JSON without a schema is not supported.
- * - `metadata.userId` (or `user_id`) becomes `metadata.user_id`, the only metadata Anthropic takes.
- * - `providerOptions.anthropic`: `thinking` (`{ type: 'enabled', budgetTokens }`, `{ type: 'adaptive' }`,
- *   `{ type: 'disabled' }`), `cacheControl` (top-level automatic caching), `effort`,
- *   `disableParallelToolUse`, `serviceTier`.
+ * - `metadata.userId` (the end user, in every adapter) becomes `metadata.user_id`, the only
+ *   metadata Anthropic takes; other metadata keys are left out with a warning.
+ * - `providerOptions.anthropic`, read with `anthropicProviderOptionsSchema`: `thinking`
+ *   (`{ type: 'enabled', budgetTokens }`, `{ type: 'adaptive' }`, `{ type: 'disabled' }`),
+ *   `cacheControl` (top-level automatic caching), `effort`, `disableParallelToolUse`,
+ *   `serviceTier`, `topK` (left out, with a warning) and `extraBody`; unknown keys are warnings,
+ *   never sent. `cacheControl` on messages, parts and tools is checked the same way.
+ *
+ * @throws InvalidRequestError when a provider option has a wrong value.
+ * @throws UnsupportedFeatureError for JSON output without a schema.
  */
 export function buildAnthropicRequest(
   request: ChatRequest,
   modelId: string,
   defaultMaxTokens: number,
 ): AnthropicRequest {
+  const warnings: Warning[] = []
+  const context = { providerKey: 'anthropic', provider: 'anthropic', label: 'Anthropic', warnings }
+  const options: AnthropicProviderOptions =
+    readProviderOptions(request.providerOptions, anthropicProviderOptionsSchema, {
+      ...context,
+      path: 'providerOptions',
+    }) ?? {}
+  checkPromptProviderOptions(
+    request,
+    {
+      message: anthropicCacheOptionsSchema,
+      part: (type) => (type === 'reasoning' ? NO_OPTIONS : anthropicCacheOptionsSchema),
+      tool: anthropicCacheOptionsSchema,
+    },
+    {
+      ...context,
+      hints: { cacheControl: 'a thinking block cannot carry a cache breakpoint; it was not sent' },
+    },
+  )
   const prompt = convertToAnthropicMessages(request.system, request.messages)
-  const warnings: Warning[] = [...prompt.warnings]
-  const options = request.providerOptions?.anthropic ?? {}
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      warnings.push({
-        type: 'unsupported-setting',
-        setting: `providerOptions.anthropic.${key}`,
-        details: 'not a known Anthropic option; ignored',
-      })
-    }
-  }
+  warnings.push(...prompt.warnings)
 
-  const thinking = readThinking(options.thinking)
+  const thinking = toThinking(options.thinking)
   const budget = thinking?.type === 'enabled' ? thinking.budget_tokens : 0
   const body: MessageCreateParamsBase = {
     model: modelId,
@@ -98,25 +124,22 @@ export function buildAnthropicRequest(
 
   if (request.metadata !== undefined) {
     for (const [key, value] of Object.entries(request.metadata)) {
-      if ((key === 'userId' || key === 'user_id') && typeof value === 'string')
-        body.metadata = { user_id: value }
+      if (key === END_USER_KEY) body.metadata = { user_id: String(value) }
       else
         warnings.push({
           type: 'unsupported-setting',
           setting: `metadata.${key}`,
-          details: 'Anthropic takes only a user id (metadata.userId); left out',
+          details: 'Anthropic takes only the end user (metadata.userId); left out',
         })
     }
   }
 
-  const cacheControl = readCacheControl({ anthropic: options })
+  const cacheControl = toCacheControl(options.cacheControl)
   if (cacheControl !== undefined) body.cache_control = cacheControl
-  if (options.serviceTier !== undefined)
-    body.service_tier = options.serviceTier as MessageCreateParamsBase['service_tier']
+  if (options.serviceTier !== undefined) body.service_tier = options.serviceTier
 
   const outputConfig: NonNullable<MessageCreateParamsBase['output_config']> = {}
-  if (options.effort !== undefined)
-    outputConfig.effort = options.effort as NonNullable<typeof outputConfig.effort>
+  if (options.effort !== undefined) outputConfig.effort = options.effort
   if (request.responseFormat?.type === 'json') {
     if (request.responseFormat.schema === undefined) {
       throw new UnsupportedFeatureError({
@@ -131,6 +154,15 @@ export function buildAnthropicRequest(
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig
 
   Object.assign(body, prepareTools(request, options.disableParallelToolUse === true))
+  for (const [field, value] of Object.entries(options.extraBody ?? {})) {
+    if (RESERVED.has(field)) {
+      warnings.push({
+        type: 'unsupported-setting',
+        setting: `providerOptions.anthropic.extraBody.${field}`,
+        details: `${field} is set by the adapter from the request; it was not replaced`,
+      })
+    } else (body as unknown as Record<string, unknown>)[field] = value
+  }
   return { body, warnings }
 }
 
@@ -161,37 +193,8 @@ function prepareTools(
   return { tools, tool_choice: toolChoice }
 }
 
-function readThinking(value: unknown): ThinkingConfigParam | undefined {
-  if (value === undefined || value === null) return undefined
-  const record = (typeof value === 'object' ? value : {}) as Record<string, unknown>
-  if (record.type === 'enabled') {
-    const budget = requireNumber(
-      record.budgetTokens ?? record.budget_tokens,
-      'providerOptions.anthropic.thinking.budgetTokens',
-    )
-    return { type: 'enabled', budget_tokens: budget }
-  }
-  if (record.type === 'adaptive') return { type: 'adaptive' }
-  if (record.type === 'disabled') return { type: 'disabled' }
-  throw new InvalidRequestError({
-    message: `providerOptions.anthropic.thinking must be { type: 'enabled', budgetTokens }, { type: 'adaptive' } or { type: 'disabled' }, got ${JSON.stringify(value)}`,
-    issues: [
-      {
-        path: 'providerOptions.anthropic.thinking',
-        message: "expected type 'enabled', 'adaptive' or 'disabled'",
-      },
-    ],
-    provider: 'anthropic',
-  })
-}
-
-function requireNumber(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InvalidRequestError({
-      message: `${path} must be a non-negative integer, got ${JSON.stringify(value)}`,
-      issues: [{ path, message: 'expected a non-negative integer' }],
-      provider: 'anthropic',
-    })
-  }
-  return value
+function toThinking(value: AnthropicProviderOptions['thinking']): ThinkingConfigParam | undefined {
+  if (value === undefined) return undefined
+  if (value.type === 'enabled') return { type: 'enabled', budget_tokens: value.budgetTokens }
+  return { type: value.type }
 }

@@ -4,13 +4,14 @@ import type {
   Tool,
   ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime'
+import { type ChatRequest, toJsonSchema, UnsupportedFeatureError, type Warning } from '@ql/provider'
+import { checkPromptProviderOptions } from '../shared/check-prompt-provider-options'
+import { readProviderOptions } from '../shared/read-provider-options'
 import {
-  type ChatRequest,
-  InvalidRequestError,
-  toJsonSchema,
-  UnsupportedFeatureError,
-  type Warning,
-} from '@ql/provider'
+  type BedrockProviderOptions,
+  bedrockCacheOptionsSchema,
+  bedrockProviderOptionsSchema,
+} from './bedrock-provider-options'
 import { convertToBedrockMessages } from './convert-to-bedrock-messages'
 import { readCachePoint } from './read-cache-point'
 
@@ -22,16 +23,11 @@ export interface BedrockRequest {
   jsonTool?: string
 }
 
-/** The `providerOptions.bedrock` keys the adapter understands. */
-const KNOWN_OPTIONS = new Set([
-  'reasoningConfig',
-  'additionalModelRequestFields',
-  'guardrailConfig',
-  'performanceConfig',
-  'serviceTier',
-  'cachePoint',
-  'structuredOutputMode',
-])
+/** What to say about an option set in the wrong place. */
+const HINTS = {
+  cachePoint:
+    'a cache point belongs on a message, a content part or a tool, not on the request; it was not sent',
+}
 
 type Document = NonNullable<ConverseRequest['additionalModelRequestFields']>
 
@@ -42,45 +38,51 @@ const DEFAULT_MAX_TOKENS = 4096
  * Builds a Converse (or ConverseStream) input from a chat request.
  *
  * - `maxTokens`, `temperature`, `topP` and `stop` go to `inferenceConfig`; `seed` is not
- *   supported (a warning); `metadata` becomes `requestMetadata` (strings, for invocation logs).
+ *   supported (a warning); `metadata` becomes `requestMetadata` (strings, for invocation logs),
+ *   `metadata.userId` (the end user, in every adapter) included: Bedrock has no end-user field.
  * - `toolChoice`: `auto` → `{ auto: {} }`, `required` → `{ any: {} }`, a named tool →
  *   `{ tool: { name } }`. Converse has no `none`: the tools are left out, with a warning.
  * - `responseFormat: { type: 'json', schema }` uses Converse's native structured output
  *   (`outputConfig.textFormat` with a JSON schema), or with `providerOptions.bedrock.structuredOutputMode:
  *   'tool'` (for models without it) a forced tool whose input is the answer; JSON without a schema
  *   is not supported.
- * - `providerOptions.bedrock`: `reasoningConfig` (`{ type: 'enabled', budgetTokens }`, sent as
- *   Anthropic's `thinking` in `additionalModelRequestFields`; the budget is added to `maxTokens`,
- *   and `temperature` and `topP` are left out with a warning), `additionalModelRequestFields`,
- *   `guardrailConfig`, `performanceConfig`, `serviceTier`; `cachePoint` belongs on a message,
- *   a part or a tool.
+ * - `providerOptions.bedrock`, read with `bedrockProviderOptionsSchema`: `reasoningConfig`
+ *   (`{ type: 'enabled', budgetTokens }`, sent as Anthropic's `thinking` in
+ *   `additionalModelRequestFields`; the budget is added to `maxTokens`, and `temperature` and
+ *   `topP` are left out with a warning), `additionalModelRequestFields`, `guardrailConfig`,
+ *   `performanceConfig`, `serviceTier` (`{ type }` on the wire), `structuredOutputMode`; unknown
+ *   keys are warnings, never sent. `cachePoint` belongs on a message, a part or a tool, where it
+ *   is checked the same way.
+ *
+ * @throws InvalidRequestError when a provider option has a wrong value.
+ * @throws UnsupportedFeatureError for JSON output without a schema, or a forced-tool answer that cannot be.
  */
 export function buildBedrockRequest(request: ChatRequest, modelId: string): BedrockRequest {
+  const warnings: Warning[] = []
+  const context = { providerKey: 'bedrock', provider: 'bedrock', label: 'Bedrock', warnings }
+  const options: BedrockProviderOptions =
+    readProviderOptions(request.providerOptions, bedrockProviderOptionsSchema, {
+      ...context,
+      path: 'providerOptions',
+      hints: HINTS,
+    }) ?? {}
+  checkPromptProviderOptions(
+    request,
+    {
+      message: bedrockCacheOptionsSchema,
+      part: () => bedrockCacheOptionsSchema,
+      tool: bedrockCacheOptionsSchema,
+    },
+    context,
+  )
   const prompt = convertToBedrockMessages(request.system, request.messages)
-  const warnings: Warning[] = [...prompt.warnings]
-  const options = request.providerOptions?.bedrock ?? {}
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      warnings.push({
-        type: 'unsupported-setting',
-        setting: `providerOptions.bedrock.${key}`,
-        details: 'not a known Bedrock option; ignored',
-      })
-    }
-  }
-  if (options.cachePoint !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      setting: 'providerOptions.bedrock.cachePoint',
-      details: 'a cache point belongs on a message, a content part or a tool, not on the request; ignored',
-    })
-  }
+  warnings.push(...prompt.warnings)
 
   const input: ConverseRequest = { modelId, messages: prompt.messages }
   if (prompt.system.length > 0) input.system = prompt.system
 
-  const reasoning = readReasoning(options.reasoningConfig)
-  const budget = reasoning?.type === 'enabled' ? (reasoning.budget_tokens as number) : 0
+  const reasoning = options.reasoningConfig
+  const budget = reasoning?.type === 'enabled' ? reasoning.budgetTokens : 0
   const inference: InferenceConfiguration = {}
   // with thinking, the budget comes on top of the answer's own tokens, as in the Anthropic adapter
   if (budget > 0) inference.maxTokens = (request.maxTokens ?? DEFAULT_MAX_TOKENS) + budget
@@ -134,7 +136,7 @@ export function buildBedrockRequest(request: ChatRequest, modelId: string): Bedr
     const mode = options.structuredOutputMode ?? 'native'
     if (mode === 'tool') {
       jsonTool = forceJsonTool(input, request, jsonSchema, name ?? 'response', description, modelId)
-    } else if (mode === 'native') {
+    } else {
       input.outputConfig = {
         textFormat: {
           type: 'json_schema',
@@ -147,40 +149,26 @@ export function buildBedrockRequest(request: ChatRequest, modelId: string): Bedr
           },
         },
       }
-    } else {
-      throw new InvalidRequestError({
-        message: `providerOptions.bedrock.structuredOutputMode must be 'native' or 'tool', got ${JSON.stringify(mode)}`,
-        issues: [
-          { path: 'providerOptions.bedrock.structuredOutputMode', message: "expected 'native' or 'tool'" },
-        ],
-        provider: 'bedrock',
-      })
     }
   }
 
-  const additional: Record<string, unknown> = {
-    ...readObject(options.additionalModelRequestFields, 'additionalModelRequestFields'),
+  const additional: Record<string, unknown> = { ...options.additionalModelRequestFields }
+  if (reasoning !== undefined) {
+    additional.thinking =
+      reasoning.type === 'enabled' ? { type: 'enabled', budget_tokens: reasoning.budgetTokens } : reasoning
   }
-  if (reasoning !== undefined) additional.thinking = reasoning
   if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as Document
-  if (options.guardrailConfig !== undefined) {
-    input.guardrailConfig = readObject(
-      options.guardrailConfig,
-      'guardrailConfig',
-    ) as unknown as ConverseRequest['guardrailConfig']
+  const guardrail = options.guardrailConfig
+  if (guardrail !== undefined) {
+    input.guardrailConfig = {
+      guardrailIdentifier: guardrail.guardrailIdentifier,
+      guardrailVersion: guardrail.guardrailVersion,
+      ...(guardrail.trace === undefined ? {} : { trace: guardrail.trace }),
+    }
   }
-  if (options.performanceConfig !== undefined) {
-    input.performanceConfig = readObject(
-      options.performanceConfig,
-      'performanceConfig',
-    ) as ConverseRequest['performanceConfig']
-  }
-  if (options.serviceTier !== undefined) {
-    input.serviceTier = readObject(
-      options.serviceTier,
-      'serviceTier',
-    ) as unknown as ConverseRequest['serviceTier']
-  }
+  if (options.performanceConfig !== undefined)
+    input.performanceConfig = { latency: options.performanceConfig.latency }
+  if (options.serviceTier !== undefined) input.serviceTier = { type: options.serviceTier }
   return { input, warnings, ...(jsonTool === undefined ? {} : { jsonTool }) }
 }
 
@@ -246,36 +234,4 @@ function prepareTools(request: ChatRequest, warnings: Warning[]): ToolConfigurat
   if (choice === 'auto') return { tools }
   if (choice === 'required') return { tools, toolChoice: { any: {} } }
   return { tools, toolChoice: { tool: { name: choice.toolName } } }
-}
-
-function readReasoning(value: unknown): Record<string, unknown> | undefined {
-  if (value === undefined || value === null) return undefined
-  const record = (typeof value === 'object' ? value : {}) as Record<string, unknown>
-  const budget = record.budgetTokens ?? record.budget_tokens
-  if (record.type === 'disabled') return { type: 'disabled' }
-  if (record.type === 'enabled' && typeof budget === 'number' && Number.isInteger(budget) && budget > 0) {
-    return { type: 'enabled', budget_tokens: budget }
-  }
-  throw new InvalidRequestError({
-    message: `providerOptions.bedrock.reasoningConfig must be { type: 'enabled', budgetTokens } or { type: 'disabled' }, got ${JSON.stringify(value)}`,
-    issues: [
-      {
-        path: 'providerOptions.bedrock.reasoningConfig',
-        message: "expected { type: 'enabled', budgetTokens: a positive integer }",
-      },
-    ],
-    provider: 'bedrock',
-  })
-}
-
-function readObject(value: unknown, name: string): Record<string, unknown> {
-  if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidRequestError({
-      message: `providerOptions.bedrock.${name} must be an object, got ${JSON.stringify(value)}`,
-      issues: [{ path: `providerOptions.bedrock.${name}`, message: 'expected an object' }],
-      provider: 'bedrock',
-    })
-  }
-  return value as Record<string, unknown>
 }

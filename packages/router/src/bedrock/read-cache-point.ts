@@ -1,31 +1,25 @@
 import type { CachePointBlock } from '@aws-sdk/client-bedrock-runtime'
-import { InvalidRequestError, type ProviderOptions } from '@ql/provider'
+import type { ProviderOptions } from '@ql/provider'
+import { readProviderOptions } from '../shared/read-provider-options'
+import { bedrockCacheOptionsSchema } from './bedrock-provider-options'
 
 /**
- * Reads a prompt-cache checkpoint from `providerOptions.bedrock.cachePoint`:
- * `{ type: 'default' }`, optionally with `ttl: '5m' | '1h'`.
+ * Reads a prompt-cache checkpoint from the `providerOptions.bedrock.cachePoint` of a message, a
+ * part or a tool, with {@link bedrockCacheOptionsSchema}: `{ type: 'default' }`, optionally with
+ * `ttl: '5m' | '1h'`. Unknown keys were reported when the request was checked
+ * (`checkPromptProviderOptions`), so they are passed over here.
  *
  * @throws InvalidRequestError when the value has another shape.
  */
 export function readCachePoint(options: ProviderOptions | undefined): CachePointBlock | undefined {
-  const value = options?.bedrock?.cachePoint
-  if (value === undefined || value === null) return undefined
-  const record = value as Record<string, unknown>
-  if (
-    typeof value !== 'object' ||
-    record.type !== 'default' ||
-    !(record.ttl === undefined || record.ttl === '5m' || record.ttl === '1h')
-  ) {
-    throw new InvalidRequestError({
-      message: `providerOptions.bedrock.cachePoint must be { type: 'default', ttl?: '5m' | '1h' }, got ${JSON.stringify(value)}`,
-      issues: [
-        {
-          path: 'providerOptions.bedrock.cachePoint',
-          message: "expected { type: 'default', ttl?: '5m' | '1h' }",
-        },
-      ],
-      provider: 'bedrock',
-    })
-  }
-  return record.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: record.ttl as '5m' | '1h' }
+  if (options?.bedrock === undefined) return undefined
+  const cachePoint = readProviderOptions(options, bedrockCacheOptionsSchema, {
+    path: 'providerOptions',
+    providerKey: 'bedrock',
+    provider: 'bedrock',
+    label: 'Bedrock',
+    warnings: [],
+  })?.cachePoint
+  if (cachePoint === undefined) return undefined
+  return cachePoint.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cachePoint.ttl }
 }

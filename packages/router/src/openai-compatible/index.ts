@@ -1,3 +1,7 @@
+export type { OpenAIImageOptions, OpenAIToolOptions } from '../openai/openai-provider-options'
+export { openaiImageOptionsSchema, openaiToolOptionsSchema } from '../openai/openai-provider-options'
 export type { ApiKeySource } from '../shared/resolve-api-key'
 export type { OpenAICompatibleProvider, OpenAICompatibleProviderSettings } from './openai-compatible-provider'
 export { createOpenAICompatible } from './openai-compatible-provider'
+export type { OpenAICompatibleProviderOptions } from './openai-compatible-provider-options'
+export { openaiCompatibleProviderOptionsSchema } from './openai-compatible-provider-options'
