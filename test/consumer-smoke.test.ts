@@ -1,13 +1,16 @@
 /**
- * The consumer smoke test: pack every public package, install the tarballs into a fresh project
- * outside the workspace with npm, and import every entry point from ESM and from CJS. It catches a
- * broken `exports` map, a missing file in `files`, or a dependency that only the workspace has,
- * before a user does.
+ * The consumer smoke test: pack every public package once, install the tarballs with npm into
+ * fresh projects outside the workspace (three installs at once: everything with every optional
+ * peer; @ql/router with only `openai`; @ql/router on zod 3.25.76), and use them as a consumer
+ * would: every entry point from ESM and from CJS, an OpenAI-only install that gets no Anthropic,
+ * AWS or Smithy package, and zod 3's `zod/v4`. It catches a broken `exports` map, a missing file
+ * in `files`, or a dependency that only the workspace has, before a user does.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 interface PackageJson {
@@ -16,6 +19,7 @@ interface PackageJson {
   exports: Record<string, unknown>
 }
 
+const execFileAsync = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
 const packages = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir: join(root, 'packages', dir) }))
@@ -40,9 +44,11 @@ function optionalPeers(dir: string): string[] {
     .map(([name]) => `${name}@${json.devDependencies?.[name] ?? 'latest'}`)
 }
 
+const router = packages.find((p) => p.json.name === '@ql/router')
+
 let project = ''
 let tarballs = ''
-const onlyProjects: string[] = []
+const projects: string[] = []
 
 /** The environment of a consumer: without the NODE_PATH that pnpm's bin shims point into the workspace. */
 const consumerEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_PATH'))
@@ -57,25 +63,75 @@ function run(command: string, args: string[], cwd: string): string {
   })
 }
 
-beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'ql-consumer-'))
+async function runAsync(command: string, args: string[], cwd: string): Promise<string> {
+  const { stdout } = await execFileAsync(command, args, { cwd, env: consumerEnv, timeout: 240_000 })
+  return stdout
+}
+
+/** A fresh project outside the workspace (a sibling of the others, so Node cannot walk up into one). */
+function newProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  projects.push(dir)
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: prefix.replace(/-$/, ''), private: true }))
+  return dir
+}
+
+function npmInstall(dir: string, specs: string[]): Promise<string> {
+  return runAsync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...specs],
+    dir,
+  )
+}
+
+function tarball(name: string): string {
+  const file = readdirSync(tarballs).find((candidate) =>
+    candidate.startsWith(`${name.replace('@', '').replace('/', '-')}-`),
+  )
+  if (file === undefined) throw new Error(`no tarball for ${name}`)
+  return join(tarballs, file)
+}
+
+/** The zod 3 release that first ships zod 4 under `zod/v4` in the shape @ql uses: the low end of our peer range. */
+const ZOD_3 = 'zod@3.25.76'
+
+/**
+ * The three installs run at once: every package with every optional peer; @ql/router with only
+ * `openai`; @ql/router with zod 3. Each suite below waits for its own.
+ */
+let installs: Record<'full' | 'openaiOnly' | 'zod3', Promise<string>>
+let openaiOnly = ''
+let zod3 = ''
+
+beforeAll(async () => {
+  project = newProject('ql-consumer-')
   tarballs = join(project, 'tarballs')
   for (const { dir, json } of packages) {
-    if (!existsSync(join(dir, 'dist'))) throw new Error(`${json.name} is not built: run \`pnpm build\` first`)
-    run('pnpm', ['pack', '--pack-destination', tarballs], dir)
+    if (!existsSync(join(dir, 'dist'))) {
+      throw new Error(`${json.name} is not built: run \`pnpm build\` first`)
+    }
   }
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ql-consumer', private: true }))
-  const files = readdirSync(tarballs).map((file) => join(tarballs, file))
-  const peers = packages.flatMap(({ dir }) => optionalPeers(dir))
-  run(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files, ...peers],
-    project,
+  await Promise.all(
+    packages.map(({ dir }) => runAsync('pnpm', ['pack', '--pack-destination', tarballs], dir)),
   )
+  const all = readdirSync(tarballs).map((file) => join(tarballs, file))
+  const peers = packages.flatMap(({ dir }) => optionalPeers(dir))
+  const openai = optionalPeers(router?.dir ?? '').filter((peer) => peer.startsWith('openai@'))
+  const routerTarballs = ['@ql/provider', '@ql/router'].map(tarball)
+  openaiOnly = newProject('ql-openai-only-')
+  zod3 = newProject('ql-zod3-')
+  installs = {
+    full: npmInstall(project, [...all, ...peers]),
+    openaiOnly: npmInstall(openaiOnly, [...routerTarballs, ...openai]),
+    zod3: npmInstall(zod3, [...routerTarballs, ...openai, ZOD_3]),
+  }
+  // each suite awaits its own install; keep a failure from being reported as unhandled meanwhile
+  for (const install of Object.values(installs)) install.catch(() => {})
+  await installs.full
 })
 
 afterAll(() => {
-  for (const dir of [project, ...onlyProjects]) if (dir !== '') rmSync(dir, { recursive: true, force: true })
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true })
 })
 
 function exportNames(source: string, file: string): string[] {
@@ -130,45 +186,125 @@ console.log(JSON.stringify({ text, esmSeesCjs: RateLimitedError.isInstance(error
   })
 })
 
-const router = packages.find((p) => p.json.name === '@ql/router')
-
 describe.runIf(router?.json.exports['./openai'] !== undefined)(
   '@ql/router/openai in a project that has only openai installed',
   () => {
-    it('imports from ESM and CJS and makes a model, with no Anthropic or AWS package present', () => {
-      // a sibling of the main project, so Node cannot find the other SDKs by walking up
-      const only = mkdtempSync(join(tmpdir(), 'ql-openai-only-'))
-      onlyProjects.push(only)
-      writeFileSync(join(only, 'package.json'), JSON.stringify({ name: 'openai-only', private: true }))
-      const mine = readdirSync(tarballs)
-        .filter((file) => file.startsWith('ql-provider-') || file.startsWith('ql-router-'))
-        .map((file) => join(tarballs, file))
-      const openai = optionalPeers(router?.dir ?? '').filter((peer) => peer.startsWith('openai@'))
-      run(
-        'npm',
-        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...mine, ...openai],
-        only,
-      )
+    beforeAll(() => installs.openaiOnly)
+
+    it('imports from ESM and CJS and makes a model, with no Anthropic, AWS or Smithy package present', () => {
       writeFileSync(
-        join(only, 'check.mjs'),
+        join(openaiOnly, 'check.mjs'),
         `
 import { createRequire } from 'node:module'
 import { createOpenAI } from '@ql/router/openai'
 const require = createRequire(import.meta.url)
 const cjs = require('@ql/router/openai')
 const model = createOpenAI({ apiKey: 'test-key' }).chat('gpt-4o-mini')
-const missing = ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'].filter((name) => {
+const missing = ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@smithy/eventstream-codec', '@smithy/util-utf8'].filter((name) => {
   try { require.resolve(name); return false } catch { return true }
 })
 console.log(JSON.stringify({ provider: model.provider, modelId: model.modelId, cjs: typeof cjs.createOpenAI, missing }))
 `,
       )
-      const result = JSON.parse(run('node', ['check.mjs'], only).trim())
+      const result = JSON.parse(run('node', ['check.mjs'], openaiOnly).trim())
       expect(result).toEqual({
         provider: 'openai',
         modelId: 'gpt-4o-mini',
         cjs: 'function',
-        missing: ['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime'],
+        missing: [
+          '@anthropic-ai/sdk',
+          '@aws-sdk/client-bedrock-runtime',
+          '@smithy/eventstream-codec',
+          '@smithy/util-utf8',
+        ],
+      })
+      const installed = readdirSync(join(openaiOnly, 'node_modules'))
+      expect(
+        installed.filter((name) => ['@smithy', '@aws-sdk', '@aws-crypto', '@anthropic-ai'].includes(name)),
+      ).toEqual([])
+    })
+
+    it('runs the OpenAI and the Bedrock fakes from @ql/router/testing without any AWS package', () => {
+      writeFileSync(
+        join(openaiOnly, 'fakes.mjs'),
+        `
+import http2 from 'node:http2'
+import { createOpenAI } from '@ql/router/openai'
+import { startFakeProvider } from '@ql/router/testing'
+const openai = await startFakeProvider({ protocol: 'openai', script: [{ text: 'hi from the fake' }] })
+const text = (await createOpenAI({ apiKey: 'k', baseURL: openai.baseURL }).chat('gpt-4o-mini').generate({ messages: [{ role: 'user', content: 'hi' }] })).text
+await openai.close()
+// the Bedrock fake's event-stream frames, read with plain HTTP/2 (no AWS SDK here)
+const bedrock = await startFakeProvider({ protocol: 'bedrock', script: [{ text: 'hello' }] })
+const session = http2.connect(bedrock.baseURL)
+const request = session.request({ ':method': 'POST', ':path': '/model/m/converse-stream', 'content-type': 'application/json' })
+request.end(JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] }))
+const chunks = []
+for await (const chunk of request) chunks.push(chunk)
+session.close()
+await bedrock.close()
+const body = Buffer.concat(chunks)
+console.log(JSON.stringify({ text, frames: body.length > 0 && body.includes('contentBlockDelta'), firstFrameLength: body.readUInt32BE(0) <= body.length }))
+`,
+      )
+      const result = JSON.parse(run('node', ['fakes.mjs'], openaiOnly).trim())
+      expect(result).toEqual({ text: 'hi from the fake', frames: true, firstFrameLength: true })
+    })
+  },
+)
+
+describe.runIf(router?.json.exports['./openai'] !== undefined)(
+  `@ql/provider and @ql/router in a project on ${ZOD_3}`,
+  () => {
+    beforeAll(() => installs.zod3)
+
+    it('installs with zod 3 as the only zod, validates a request, turns a zod/v4 schema into JSON Schema and calls a model', () => {
+      writeFileSync(
+        join(zod3, 'check.mjs'),
+        `
+import { readFileSync, existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { z } from 'zod/v4'
+import { InvalidRequestError, toJsonSchema, validateChatRequest } from '@ql/provider'
+import { createOpenAI } from '@ql/router/openai'
+import { startFakeProvider } from '@ql/router/testing'
+const require = createRequire(import.meta.url)
+const zodVersion = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')).version
+const nestedZod = ['@ql/provider', '@ql/router'].filter((name) => existsSync('node_modules/' + name + '/node_modules/zod'))
+
+const weather = z.object({ city: z.string().describe('City name') })
+const request = validateChatRequest({
+  messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+  tools: [{ name: 'weather', description: 'Current weather', inputSchema: weather }],
+})
+const invalid = (() => { try { validateChatRequest({ messages: [] }); return 'accepted' } catch (e) { return InvalidRequestError.isInstance(e) ? e.code : String(e) } })()
+const schema = toJsonSchema(weather)
+const cjsSchema = require('@ql/provider').toJsonSchema(require('zod/v4').z.object({ n: z.number() }))
+
+const fake = await startFakeProvider({ protocol: 'openai', script: [{ toolCalls: [{ id: 'call_1', name: 'weather', input: { city: 'Oslo' } }] }] })
+const response = await createOpenAI({ apiKey: 'k', baseURL: fake.baseURL }).chat('gpt-4o-mini').generate(request)
+const sent = fake.requests[0].body.tools[0].function.parameters
+await fake.close()
+console.log(JSON.stringify({
+  zodVersion, nestedZod, invalid,
+  schemaType: schema.type, city: schema.properties.city, required: schema.required,
+  cjsRequired: cjsSchema.required,
+  sentCity: sent.properties.city,
+  toolCalls: response.toolCalls.map(({ name, input }) => ({ name, input })),
+}))
+`,
+      )
+      const result = JSON.parse(run('node', ['check.mjs'], zod3).trim())
+      expect(result).toEqual({
+        zodVersion: ZOD_3.slice('zod@'.length),
+        nestedZod: [],
+        invalid: 'invalid_request',
+        schemaType: 'object',
+        city: { type: 'string', description: 'City name' },
+        required: ['city'],
+        cjsRequired: ['n'],
+        sentCity: { type: 'string', description: 'City name' },
+        toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }],
       })
     })
   },
