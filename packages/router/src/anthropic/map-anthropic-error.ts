@@ -15,6 +15,7 @@ import {
   TimeoutError,
   UnavailableError,
 } from '@ql/provider'
+import { isContextLengthMessage } from '../shared/context-length-patterns'
 import { redactCause } from '../shared/redact-cause'
 
 /** What the error mapping needs to know about the call. */
@@ -42,12 +43,6 @@ const STATUS_OF_TYPE: Record<string, number> = {
   timeout_error: 504,
   overloaded_error: 529,
 }
-
-/**
- * Anthropic has no error code for an over-long prompt: it answers 400 `invalid_request_error`
- * with "prompt is too long: N tokens > M maximum". The message is the only signal there is.
- */
-const CONTEXT_LENGTH = /prompt is too long|exceeds? the (?:model's )?context window|context length/i
 
 /**
  * Maps whatever the Anthropic SDK threw to a typed `QlError`:
@@ -101,7 +96,9 @@ function fromApiError(error: APIError, base: Omit<QlErrorOptions, 'message'>): Q
   }
 
   const status = error.status ?? (type === undefined ? undefined : STATUS_OF_TYPE[type])
-  if ((status === 400 || status === 413) && CONTEXT_LENGTH.test(apiMessage)) {
+  // Anthropic has no error code for an over-long prompt ("prompt is too long: N tokens > M
+  // maximum" in a 400 invalid_request_error): the message is the only signal there is
+  if ((status === 400 || status === 413) && isContextLengthMessage(apiMessage)) {
     return new ContextLengthExceededError(withStatus(options, error.status))
   }
   if (type === 'overloaded_error') {

@@ -13,6 +13,7 @@ import {
   TimeoutError,
   UnavailableError,
 } from '@ql/provider'
+import { isContextLengthMessage } from '../shared/context-length-patterns'
 import { redactCause } from '../shared/redact-cause'
 
 /** What the error mapping needs to know about the call. */
@@ -23,14 +24,6 @@ export interface BedrockErrorContext {
 }
 
 const PROVIDER = 'bedrock'
-
-/**
- * Bedrock answers an over-long prompt with a `ValidationException` whose message says so
- * ("Input is too long for requested model", "too many input tokens", "context window"): there
- * is no separate error code, so the message is the only signal.
- */
-const CONTEXT_LENGTH =
-  /input is too long|too many (?:input )?tokens|context (?:window|length)|prompt is too long/i
 
 type Kind = 'rate' | 'unavailable' | 'timeout' | 'auth' | 'invalid' | 'validation'
 
@@ -107,7 +100,9 @@ export function mapBedrockError(error: unknown, context: BedrockErrorContext): Q
     case 'auth':
       return new AuthenticationError(options)
     case 'validation':
-      return CONTEXT_LENGTH.test(sdk.message)
+      // Bedrock has no code for an over-long prompt: a ValidationException whose message says so
+      // ("Input is too long for requested model", "prompt is too long: N tokens > M maximum")
+      return isContextLengthMessage(sdk.message)
         ? new ContextLengthExceededError(options)
         : new InvalidRequestError(options)
     case 'invalid':

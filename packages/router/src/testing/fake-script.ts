@@ -51,12 +51,28 @@ export type FakeFault =
       /** The provider's error type/code, for example `rate_limit_error`, `context_length_exceeded`, `ThrottlingException`. */
       errorType?: string
       message?: string
+      /**
+       * The error body to send as is, replacing the provider-shaped one (OpenAI protocol only): for
+       * servers whose errors differ from the provider's, such as vLLM's numeric `code`.
+       */
+      body?: unknown
     }
   | { type: 'reset'; afterChunks?: number }
   | { type: 'stall'; afterChunks?: number }
   | { type: 'malformed'; afterChunks?: number }
   | { type: 'truncate'; afterChunks: number }
-  | { type: 'error-event'; afterChunks?: number; errorType?: string; message?: string }
+  | {
+      type: 'error-event'
+      afterChunks?: number
+      errorType?: string
+      message?: string
+      /**
+       * The event's payload to send as is, replacing the provider-shaped one (OpenAI protocol
+       * only: the `data:` of the frame), for example vLLM's
+       * `{ error: { type: 'BadRequestError', code: 400, message } }`.
+       */
+      body?: unknown
+    }
 
 /** One scripted step: an answer, an answer that fails part-way (`fault` with `afterChunks`), or a fault alone. */
 export type FakeStep = FakeAnswer & { fault?: FakeFault }

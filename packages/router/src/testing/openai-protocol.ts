@@ -168,6 +168,13 @@ export const openaiProtocol: FakeProtocol = {
   },
 
   renderHttpError(fault, context) {
+    if (fault.body !== undefined) {
+      return {
+        status: fault.status,
+        headers: { 'x-request-id': `req_fake_${context.sequence}`, ...fault.headers },
+        body: fault.body,
+      }
+    }
     const known = ERROR_TYPES[fault.status]
     const type = known?.type ?? (fault.status >= 500 ? 'server_error' : 'invalid_request_error')
     return {
@@ -187,6 +194,7 @@ export const openaiProtocol: FakeProtocol = {
 
   renderErrorEvent(fault, context) {
     if (isResponses(context)) return renderResponsesErrorEvent(fault)
+    if (fault.body !== undefined) return sse(fault.body)
     return sse({
       error: {
         message: fault.message ?? 'The server had an error while processing your request.',
