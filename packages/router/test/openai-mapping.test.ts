@@ -6,7 +6,7 @@ import { mapOpenAICompletion } from '../src/openai/map-openai-completion'
 import { mapOpenAIError } from '../src/openai/map-openai-error'
 import { mapOpenAIFinishReason } from '../src/openai/map-openai-finish-reason'
 import { mapOpenAIUsage } from '../src/openai/map-openai-usage'
-import { toOpenAIStreamParts } from '../src/openai/openai-stream-parts'
+import { OpenAIStreamParts } from '../src/openai/openai-stream-parts'
 import { SSE_DONE_WATCH, type SseDoneWatch, watchSseDone } from '../src/openai/watch-sse-done'
 
 /**
@@ -26,6 +26,22 @@ async function* from(chunks: Partial<ChatCompletionChunk>[]): AsyncGenerator<Cha
       created: 0,
       ...chunk,
     } as ChatCompletionChunk
+}
+
+/** Runs the synchronous mapper over chunks the way createChatStream does, collecting the parts. */
+async function* toOpenAIStreamParts(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  context: { provider: string; warnings: unknown[]; requireUsageChunk: boolean; watch?: SseDoneWatch },
+): AsyncGenerator<ChatStreamPart> {
+  const mapper = new OpenAIStreamParts(context)
+  const out: ChatStreamPart[] = []
+  const emit = (part: ChatStreamPart) => out.push(part)
+  for await (const chunk of chunks) {
+    mapper.map(chunk, emit)
+    yield* out.splice(0)
+  }
+  mapper.end(emit)
+  yield* out.splice(0)
 }
 
 async function parts(chunks: Partial<ChatCompletionChunk>[], requireUsageChunk = false) {
@@ -117,7 +133,12 @@ describe('watchSseDone', () => {
     const response = await watchSseDone(respond(pieces))('http://x', {
       [SSE_DONE_WATCH]: watch,
     } as RequestInit)
-    const text = await response.text()
+    // read the body the way the SDK does: through its async iterator
+    let text = ''
+    const decoder = new TextDecoder()
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true })
+    }
     return { watch, text, response }
   }
 
@@ -136,10 +157,31 @@ describe('watchSseDone', () => {
     })
   })
 
-  it('leaves calls without a watch alone', async () => {
+  it('sees every split of the marker, and only at the start of a line', async () => {
+    const stream = 'data: {"a":1}\n\ndata: [DONE]\n\n'
+    for (let cut = 1; cut < stream.length; cut++) {
+      const { watch, text } = await watched([stream.slice(0, cut), stream.slice(cut)])
+      expect(watch.sawDone, `cut at ${cut}`).toBe(true)
+      expect(text).toBe(stream)
+    }
+    const inside = 'data: {"c":"x"}\n\nxdata: [DONE]\n\n'
+    for (let cut = 1; cut < inside.length; cut++) {
+      const { watch } = await watched([inside.slice(0, cut), inside.slice(cut)])
+      expect(watch.sawDone, `cut at ${cut}`).toBe(false)
+    }
+    expect((await watched(['data:[DONE]\r\n\r\n'])).watch.sawDone).toBe(true)
+  })
+
+  it('leaves calls without a watch, and error responses, alone', async () => {
     const original = await respond(['{}'])()
     const response = await watchSseDone(async () => original)('http://x', {})
     expect(response).toBe(original)
+    const failed = new Response('{"error":{}}', { status: 500 })
+    const watch: SseDoneWatch = { observed: false, sawDone: false }
+    const passed = await watchSseDone(async () => failed)('http://x', { [SSE_DONE_WATCH]: watch } as RequestInit)
+    expect(passed).toBe(failed)
+    expect(await passed.text()).toBe('{"error":{}}')
+    expect(watch.observed).toBe(false)
   })
 })
 

@@ -1,7 +1,7 @@
 import type { ChatModel } from '@ql/provider'
 import { createOpenAIConnection } from '../openai/create-openai-connection'
 import type { OpenAIChatDialect } from '../openai/openai-chat-dialect'
-import { OpenAIChatModel } from '../openai/openai-chat-model'
+import { createOpenAIChatModel } from '../openai/openai-chat-model'
 import { type ApiKeySource, resolveApiKey } from '../shared/resolve-api-key'
 
 /** Settings of {@link createOpenAICompatible}. */
@@ -79,6 +79,6 @@ export function createOpenAICompatible(settings: OpenAICompatibleProviderSetting
           }),
   })
   return {
-    chat: (modelId) => new OpenAIChatModel(modelId, { provider, providerKey: provider, dialect, connect }),
+    chat: (modelId) => createOpenAIChatModel(modelId, { provider, providerKey: provider, dialect, connect }),
   }
 }

@@ -22,7 +22,13 @@ export function reasoningOf(value: unknown): string | undefined {
 /** Turns a `chat.completion` into a {@link ChatResponse}. */
 export function mapOpenAICompletion(
   completion: ChatCompletion,
-  context: { provider: string; modelId: string; warnings: Warning[] },
+  context: {
+    provider: string
+    modelId: string
+    warnings: Warning[]
+    headers?: Record<string, string> | undefined
+    requestId?: string | undefined
+  },
 ): ChatResponse {
   const { provider } = context
   const choice = completion.choices?.[0]
@@ -58,6 +64,8 @@ export function mapOpenAICompletion(
     provider,
     modelId: completion.model || context.modelId,
     id: completion.id,
+    requestId: context.requestId,
+    headers: context.headers,
     warnings: context.warnings,
     providerMetadata: Object.keys(providerMetadata).length > 0 ? { [provider]: providerMetadata } : undefined,
   })

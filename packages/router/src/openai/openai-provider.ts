@@ -2,7 +2,7 @@ import type { ChatModel } from '@ql/provider'
 import { type ApiKeySource, resolveApiKey } from '../shared/resolve-api-key'
 import { createOpenAIConnection } from './create-openai-connection'
 import { OPENAI_DIALECT } from './openai-chat-dialect'
-import { OpenAIChatModel } from './openai-chat-model'
+import { createOpenAIChatModel } from './openai-chat-model'
 import { OpenAIResponsesModel } from './responses/openai-responses-model'
 
 /** Settings of {@link createOpenAI}. */
@@ -56,7 +56,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   })
   return {
     chat: (modelId) =>
-      new OpenAIChatModel(modelId, { provider, providerKey: 'openai', dialect: OPENAI_DIALECT, connect }),
+      createOpenAIChatModel(modelId, { provider, providerKey: 'openai', dialect: OPENAI_DIALECT, connect }),
     responses: (modelId) => new OpenAIResponsesModel(modelId, { provider, providerKey: 'openai', connect }),
   }
 }
