@@ -69,6 +69,15 @@ const everyClass: QlError[] = [
   new TimeoutError({ message: 't', ...base, timeoutMs: 50 }),
   new InvalidRequestError({ message: 'i', ...base, issues: [{ path: 'messages', message: 'empty' }] }),
   new InvalidToolInputError({ message: 'j', ...base, toolName: 'f', rawInput: '{bad' }),
+  new InvalidToolInputError({
+    message: 'k',
+    ...base,
+    toolName: 'search',
+    rawInput: '{"q":1}',
+    reason: 'schema_mismatch',
+    toolCallId: 'call_1',
+    issues: [{ path: 'q', message: 'expected a string' }],
+  }),
   new AllTargetsFailedError({
     now: 1_000,
     attempts: [
