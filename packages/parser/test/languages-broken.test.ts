@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseCode } from '../src/index'
+import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 interface BrokenCase {
   language: string
@@ -163,20 +164,24 @@ const cases: BrokenCase[] = [
 ]
 
 describe('broken code gets the right diagnostic', () => {
-  it.each(cases)('$language', async ({ language, code, line, message }) => {
-    using parsed = await parseCode(code, { language })
-    expect(parsed.valid).toBe(false)
-    const [first] = parsed.diagnostics
-    expect(first, 'at least one diagnostic').toBeDefined()
-    expect(first?.message).toMatch(message)
-    expect(first?.line).toBe(line)
-    expect(first?.sourceLine).toBe(code.split('\n')[line - 1])
-    for (const d of parsed.diagnostics) {
-      expect(d.startIndex).toBeLessThanOrEqual(d.endIndex)
-      expect(d.line).toBeLessThanOrEqual(d.endLine)
-      expect(d.column).toBeGreaterThanOrEqual(1)
-    }
-  })
+  it.each(cases)(
+    '$language',
+    async ({ language, code, line, message }) => {
+      using parsed = await parseCode(code, { language })
+      expect(parsed.valid).toBe(false)
+      const [first] = parsed.diagnostics
+      expect(first, 'at least one diagnostic').toBeDefined()
+      expect(first?.message).toMatch(message)
+      expect(first?.line).toBe(line)
+      expect(first?.sourceLine).toBe(code.split('\n')[line - 1])
+      for (const d of parsed.diagnostics) {
+        expect(d.startIndex).toBeLessThanOrEqual(d.endIndex)
+        expect(d.line).toBeLessThanOrEqual(d.endLine)
+        expect(d.column).toBeGreaterThanOrEqual(1)
+      }
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
   it('markdown has no invalid input, so it never reports a diagnostic', async () => {
     using parsed = await parseCode('# title\n```\nunclosed fence\n* [broken](link\n<div>\n', {

@@ -5,6 +5,7 @@ import {
   UnknownLanguageError,
   validateCodeBlocks,
 } from './helpers'
+import { FIRST_USE_TIMEOUT_MS, WORKER_TIMEOUT_MS } from './timeouts'
 
 const answer = [
   'Here is the fix:', // 1
@@ -85,20 +86,31 @@ describe('extractCodeBlocks', () => {
 })
 
 describe('validateCodeBlocks', () => {
-  it('validates each block in one call, maps lines back to the markdown, and frees every tree', async () => {
-    const before = liveParsedCodeCountForTests()
-    const results = await validateCodeBlocks(answer)
-    expect(liveParsedCodeCountForTests()).toBe(before)
-    expect(results.map((r) => r.status)).toEqual(['valid', 'invalid', 'valid', 'valid', 'skipped', 'skipped'])
-    const python = results[1]
-    expect(python?.diagnostics[0]).toMatchObject({
-      line: 1,
-      markdownLine: 12,
-      sourceLine: 'def total(items:',
-    })
-    expect(results[4]?.reason).toMatch(/no grammar for "text"/)
-    expect(results[5]?.reason).toMatch(/names no language/)
-  })
+  it(
+    'validates each block in one call, maps lines back to the markdown, and frees every tree',
+    async () => {
+      const before = liveParsedCodeCountForTests()
+      const results = await validateCodeBlocks(answer)
+      expect(liveParsedCodeCountForTests()).toBe(before)
+      expect(results.map((r) => r.status)).toEqual([
+        'valid',
+        'invalid',
+        'valid',
+        'valid',
+        'skipped',
+        'skipped',
+      ])
+      const python = results[1]
+      expect(python?.diagnostics[0]).toMatchObject({
+        line: 1,
+        markdownLine: 12,
+        sourceLine: 'def total(items:',
+      })
+      expect(results[4]?.reason).toMatch(/no grammar for "text"/)
+      expect(results[5]?.reason).toMatch(/names no language/)
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
   it('uses defaultLanguage for fences without an info string', async () => {
     const results = await validateCodeBlocks(answer, { defaultLanguage: 'python' })
@@ -111,13 +123,17 @@ describe('validateCodeBlocks', () => {
     expect(UnknownLanguageError.isInstance(error)).toBe(true)
   })
 
-  it('can isolate each parse in a worker, skipping a block that runs out of time there', async () => {
-    const hostile = `x = ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`
-    const markdown = `\`\`\`py\ny = 1\n\`\`\`\n\`\`\`py\n${hostile}\n\`\`\`\n`
-    const results = await validateCodeBlocks(markdown, { isolate: 'worker', timeoutMs: 300 })
-    expect(results.map((r) => r.status)).toEqual(['valid', 'skipped'])
-    expect(results[1]?.reason).toMatch(/worker was terminated/)
-  })
+  it(
+    'can isolate each parse in a worker, skipping a block that runs out of time there',
+    async () => {
+      const hostile = `x = ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`
+      const markdown = `\`\`\`py\ny = 1\n\`\`\`\n\`\`\`py\n${hostile}\n\`\`\`\n`
+      const results = await validateCodeBlocks(markdown, { isolate: 'worker', timeoutMs: 300 })
+      expect(results.map((r) => r.status)).toEqual(['valid', 'skipped'])
+      expect(results[1]?.reason).toMatch(/worker was terminated/)
+    },
+    WORKER_TIMEOUT_MS,
+  )
 
   it('skips a block that breaks a limit instead of failing the whole answer', async () => {
     const results = await validateCodeBlocks('```py\nx = "long enough"\n```\n```py\ny = 1\n```\n', {

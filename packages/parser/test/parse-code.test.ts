@@ -11,23 +11,28 @@ import {
   parseCode,
   UnknownLanguageError,
 } from '../src/index'
+import { FIRST_USE_TIMEOUT_MS, WORKER_TIMEOUT_MS } from './timeouts'
 
 describe('parseCode', () => {
-  it('parses by language id or alias and by file name', async () => {
-    using byId = await parseCode('x = 1\n', { language: 'python' })
-    using byAlias = await parseCode('x = 1\n', { language: 'PY' })
-    using byName = await parseCode('x = 1\n', { filename: 'src/app/main.py' })
-    using byShebang = await parseCode('#!/usr/bin/env python3\nx = 1\n', { filename: 'bin/tool' })
-    expect([byId.language, byAlias.language, byName.language, byShebang.language]).toEqual([
-      'python',
-      'python',
-      'python',
-      'python',
-    ])
-    expect(byId).toBeInstanceOf(ParsedCode)
-    expect(byId.code).toBe('x = 1\n')
-    expect(byId.tree.rootNode.type).toBe('module')
-  })
+  it(
+    'parses by language id or alias and by file name',
+    async () => {
+      using byId = await parseCode('x = 1\n', { language: 'python' })
+      using byAlias = await parseCode('x = 1\n', { language: 'PY' })
+      using byName = await parseCode('x = 1\n', { filename: 'src/app/main.py' })
+      using byShebang = await parseCode('#!/usr/bin/env python3\nx = 1\n', { filename: 'bin/tool' })
+      expect([byId.language, byAlias.language, byName.language, byShebang.language]).toEqual([
+        'python',
+        'python',
+        'python',
+        'python',
+      ])
+      expect(byId).toBeInstanceOf(ParsedCode)
+      expect(byId.code).toBe('x = 1\n')
+      expect(byId.tree.rootNode.type).toBe('module')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
   it('accepts UTF-8 bytes and rejects invalid UTF-8 with a typed error', async () => {
     using parsed = await parseCode(new TextEncoder().encode('const s = "é😀"\n'), { language: 'javascript' })
@@ -165,20 +170,28 @@ describe('limits', () => {
 })
 
 describe('isolate: worker', () => {
-  it('parses normally after the worker preflight succeeds', async () => {
-    using parsed = await parseCode('def f(:\n    pass\n', { language: 'python', isolate: 'worker' })
-    expect(parsed.diagnostics[0]?.message).toBe('missing `)`')
-  })
+  it(
+    'parses normally after the worker preflight succeeds',
+    async () => {
+      using parsed = await parseCode('def f(:\n    pass\n', { language: 'python', isolate: 'worker' })
+      expect(parsed.diagnostics[0]?.message).toBe('missing `)`')
+    },
+    WORKER_TIMEOUT_MS,
+  )
 
-  it('terminates the worker mid-parse and throws a typed error when the budget runs out', async () => {
-    // A million levels of nesting take seconds to parse; the budget is a fraction of that.
-    const hostile = `x = ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`
-    const error = await parseCode(hostile, { language: 'python', isolate: 'worker', timeoutMs: 300 }).catch(
-      (e) => e,
-    )
-    expect(ParseTimeoutError.isInstance(error)).toBe(true)
-    expect(error.message).toMatch(/worker was terminated/)
-  })
+  it(
+    'terminates the worker mid-parse and throws a typed error when the budget runs out',
+    async () => {
+      // A million levels of nesting take seconds to parse; the budget is a fraction of that.
+      const hostile = `x = ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`
+      const error = await parseCode(hostile, { language: 'python', isolate: 'worker', timeoutMs: 300 }).catch(
+        (e) => e,
+      )
+      expect(ParseTimeoutError.isInstance(error)).toBe(true)
+      expect(error.message).toMatch(/worker was terminated/)
+    },
+    WORKER_TIMEOUT_MS,
+  )
 })
 
 describe('dispose', () => {

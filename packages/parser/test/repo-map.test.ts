@@ -7,6 +7,7 @@ import { buildRepoMap } from '../src/repo-map/build-repo-map'
 import { pageRank } from '../src/repo-map/page-rank'
 import type { RepoFile } from '../src/repo-map/repo-map'
 import { walkRepository } from '../src/repo-map/walk-repository'
+import { FIRST_USE_TIMEOUT_MS, WORKER_TIMEOUT_MS } from './timeouts'
 
 /** A small shop: `money.ts` is used by everything, `report.py` by nothing. */
 const shop: RepoFile[] = [
@@ -73,43 +74,47 @@ class ReportWriter:
 ]
 
 describe('buildRepoMap', () => {
-  it('ranks what everything uses first and renders it Aider-style within the budget', async () => {
-    const before = liveParsedCodeCount()
-    const map = await buildRepoMap({ files: shop }, { maxTokens: 400 })
-    expect(liveParsedCodeCount()).toBe(before)
-    expect(map.entries[0]).toMatchObject({
-      path: 'src/money.ts',
-      name: 'formatPrice',
-      kind: 'function',
-      line: 2,
-    })
-    expect(map.files[0]?.path).toBe('src/money.ts')
-    expect(map.files.map((f) => f.path).sort()).toEqual([
-      'src/cart.ts',
-      'src/invoice.ts',
-      'src/money.ts',
-      'tools/report.py',
-    ])
-    expect(map.tokens).toBeLessThanOrEqual(400)
-    expect(map.tokens).toBe(Math.ceil(map.text.length / 4))
-    expect(
-      map.text.startsWith('src/money.ts:\n⋮\n│export function formatPrice(cents: number): string\n⋮\n'),
-    ).toBe(true)
-    // a method is shown under the signature of its class
-    expect(map.text).toContain(
-      '│export class Currency\n│  convertAmount(cents: number, rate: number): number\n',
-    )
-    expect(map.text).toContain('⋮')
-    const ranks = map.entries.map((e) => e.rank)
-    expect([...ranks].sort((a, b) => b - a)).toEqual(ranks)
-    expect(map.skipped).toEqual(
-      expect.arrayContaining([
-        { path: 'README.md', reason: 'no-symbols' },
-        { path: 'data/prices.json', reason: 'no-symbols' },
-        { path: 'assets/logo.bin', reason: 'binary' },
-      ]),
-    )
-  })
+  it(
+    'ranks what everything uses first and renders it Aider-style within the budget',
+    async () => {
+      const before = liveParsedCodeCount()
+      const map = await buildRepoMap({ files: shop }, { maxTokens: 400 })
+      expect(liveParsedCodeCount()).toBe(before)
+      expect(map.entries[0]).toMatchObject({
+        path: 'src/money.ts',
+        name: 'formatPrice',
+        kind: 'function',
+        line: 2,
+      })
+      expect(map.files[0]?.path).toBe('src/money.ts')
+      expect(map.files.map((f) => f.path).sort()).toEqual([
+        'src/cart.ts',
+        'src/invoice.ts',
+        'src/money.ts',
+        'tools/report.py',
+      ])
+      expect(map.tokens).toBeLessThanOrEqual(400)
+      expect(map.tokens).toBe(Math.ceil(map.text.length / 4))
+      expect(
+        map.text.startsWith('src/money.ts:\n⋮\n│export function formatPrice(cents: number): string\n⋮\n'),
+      ).toBe(true)
+      // a method is shown under the signature of its class
+      expect(map.text).toContain(
+        '│export class Currency\n│  convertAmount(cents: number, rate: number): number\n',
+      )
+      expect(map.text).toContain('⋮')
+      const ranks = map.entries.map((e) => e.rank)
+      expect([...ranks].sort((a, b) => b - a)).toEqual(ranks)
+      expect(map.skipped).toEqual(
+        expect.arrayContaining([
+          { path: 'README.md', reason: 'no-symbols' },
+          { path: 'data/prices.json', reason: 'no-symbols' },
+          { path: 'assets/logo.bin', reason: 'binary' },
+        ]),
+      )
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
   it('shows fewer entries for a smaller budget, always the best ones, and none when nothing fits', async () => {
     const large = await buildRepoMap({ files: shop }, { maxTokens: 1000 })
@@ -163,19 +168,23 @@ describe('buildRepoMap', () => {
     ).rejects.toThrow('stop')
   })
 
-  it('gives the same map on worker threads, or in this thread when workers cannot start', async () => {
-    // > 2 MB of source, so a worker pool is tried; from source without a TypeScript loader the
-    // workers fail to start and the files are mapped here: either way the map is the same
-    const files: RepoFile[] = Array.from({ length: 120 }, (_, i) => ({
-      path: `pkg/module_${i}.py`,
-      content: `${Array.from({ length: 300 }, (_, j) => `def helper_${i}_${j}(value):\n    return shared_helper(value) + ${j}\n`).join('\n')}`,
-    }))
-    files.push({ path: 'pkg/shared.py', content: 'def shared_helper(value):\n    return value\n' })
-    const inThread = await buildRepoMap({ files }, { maxTokens: 300, workers: 1 })
-    const pooled = await buildRepoMap({ files }, { maxTokens: 300, workers: 2 })
-    expect(pooled).toEqual(inThread)
-    expect(inThread.entries[0]).toMatchObject({ path: 'pkg/shared.py', name: 'shared_helper' })
-  })
+  it(
+    'gives the same map on worker threads, or in this thread when workers cannot start',
+    async () => {
+      // > 2 MB of source, so a worker pool is tried; from source without a TypeScript loader the
+      // workers fail to start and the files are mapped here: either way the map is the same
+      const files: RepoFile[] = Array.from({ length: 120 }, (_, i) => ({
+        path: `pkg/module_${i}.py`,
+        content: `${Array.from({ length: 300 }, (_, j) => `def helper_${i}_${j}(value):\n    return shared_helper(value) + ${j}\n`).join('\n')}`,
+      }))
+      files.push({ path: 'pkg/shared.py', content: 'def shared_helper(value):\n    return value\n' })
+      const inThread = await buildRepoMap({ files }, { maxTokens: 300, workers: 1 })
+      const pooled = await buildRepoMap({ files }, { maxTokens: 300, workers: 2 })
+      expect(pooled).toEqual(inThread)
+      expect(inThread.entries[0]).toMatchObject({ path: 'pkg/shared.py', name: 'shared_helper' })
+    },
+    WORKER_TIMEOUT_MS,
+  )
 
   it('skips files over maxFileBytes and files whose language is unknown', async () => {
     const map = await buildRepoMap(
@@ -240,18 +249,24 @@ describe('buildRepoMap({ root }) and walkRepository', () => {
     expect(extra).not.toContain('bin/run')
   })
 
-  it('maps a directory, detecting languages by name and #! line', async () => {
-    const map = await buildRepoMap({ root }, { maxTokens: 500 })
-    expect(map.files.map((f) => f.path).sort()).toEqual([
-      'bin/run',
-      'src/app.ts',
-      'src/keep.gen.ts',
-      'src/lib/helper.ts',
-    ])
-    expect(map.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['helper', 'main', 'run', 'Kept']))
-    expect(map.entries[0]?.name).toBe('helper')
-    expect(map.skipped).toEqual(expect.arrayContaining([{ path: 'bin/data', reason: 'unknown-language' }]))
-  })
+  it(
+    'maps a directory, detecting languages by name and #! line',
+    async () => {
+      const map = await buildRepoMap({ root }, { maxTokens: 500 })
+      expect(map.files.map((f) => f.path).sort()).toEqual([
+        'bin/run',
+        'src/app.ts',
+        'src/keep.gen.ts',
+        'src/lib/helper.ts',
+      ])
+      expect(map.entries.map((e) => e.name)).toEqual(
+        expect.arrayContaining(['helper', 'main', 'run', 'Kept']),
+      )
+      expect(map.entries[0]?.name).toBe('helper')
+      expect(map.skipped).toEqual(expect.arrayContaining([{ path: 'bin/data', reason: 'unknown-language' }]))
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
   it('stops when the signal aborts', async () => {
     await expect(buildRepoMap({ root }, { maxTokens: 500, signal: AbortSignal.abort() })).rejects.toThrow()

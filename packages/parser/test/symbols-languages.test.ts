@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseCode } from '../src/parse-code'
 import type { CodeSymbols } from '../src/symbols/code-symbols'
+import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 /**
  * What each fixture in `fixtures/symbols/` must yield. Definitions are written
@@ -487,115 +488,141 @@ async function symbolsOf(file: string): Promise<{ symbols: CodeSymbols; diagnost
 }
 
 describe('symbols on real code in every programming language', () => {
-  it.each(cases)('$file', async (expected) => {
-    const { symbols, diagnostics } = await symbolsOf(expected.file)
-    expect(diagnostics).toBe(0)
-    const found = symbols.definitions.map((definition) => `${definition.kind} ${key(definition)}`)
-    expect(found.sort()).toEqual([...expected.definitions].sort())
+  it.each(cases)(
+    '$file',
+    async (expected) => {
+      const { symbols, diagnostics } = await symbolsOf(expected.file)
+      expect(diagnostics).toBe(0)
+      const found = symbols.definitions.map((definition) => `${definition.kind} ${key(definition)}`)
+      expect(found.sort()).toEqual([...expected.definitions].sort())
 
-    for (const [name, doc] of Object.entries(expected.docs ?? {})) {
-      const definition = symbols.definitions.find((d) => key(d) === name || d.name === name)
-      expect(definition?.doc, `doc of ${name}`).toBe(doc)
-    }
-    for (const [name, signature] of Object.entries(expected.signatures ?? {})) {
-      const definition = symbols.definitions.find((d) => key(d) === name || d.name === name)
-      expect(definition?.signature, `signature of ${name}`).toBe(signature)
-    }
-    const references = new Set(symbols.references.map((r) => `${r.kind}:${r.name}`))
-    for (const reference of expected.references ?? []) expect(references, reference).toContain(reference)
-    // a name a definition declares is never also reported as a reference to itself
-    for (const definition of symbols.definitions) {
-      expect(symbols.references.some((r) => r.range.startIndex === definition.nameRange.startIndex)).toBe(
-        false,
-      )
-    }
+      for (const [name, doc] of Object.entries(expected.docs ?? {})) {
+        const definition = symbols.definitions.find((d) => key(d) === name || d.name === name)
+        expect(definition?.doc, `doc of ${name}`).toBe(doc)
+      }
+      for (const [name, signature] of Object.entries(expected.signatures ?? {})) {
+        const definition = symbols.definitions.find((d) => key(d) === name || d.name === name)
+        expect(definition?.signature, `signature of ${name}`).toBe(signature)
+      }
+      const references = new Set(symbols.references.map((r) => `${r.kind}:${r.name}`))
+      for (const reference of expected.references ?? []) expect(references, reference).toContain(reference)
+      // a name a definition declares is never also reported as a reference to itself
+      for (const definition of symbols.definitions) {
+        expect(symbols.references.some((r) => r.range.startIndex === definition.nameRange.startIndex)).toBe(
+          false,
+        )
+      }
 
-    const imports = Object.fromEntries(symbols.imports.map((i) => [i.source, i.names]))
-    expect(imports).toEqual(expected.imports)
+      const imports = Object.fromEntries(symbols.imports.map((i) => [i.source, i.names]))
+      expect(imports).toEqual(expected.imports)
 
-    // ranges are consistent: 1-based lines, the name inside the definition, sorted by start
-    let previous = -1
-    for (const definition of symbols.definitions) {
-      expect(definition.range.startLine).toBeGreaterThanOrEqual(1)
-      expect(definition.nameRange.startIndex).toBeGreaterThanOrEqual(definition.range.startIndex)
-      expect(definition.nameRange.endIndex).toBeLessThanOrEqual(definition.range.endIndex)
-      expect(definition.range.startIndex).toBeGreaterThanOrEqual(previous)
-      previous = definition.range.startIndex
-    }
-  })
+      // ranges are consistent: 1-based lines, the name inside the definition, sorted by start
+      let previous = -1
+      for (const definition of symbols.definitions) {
+        expect(definition.range.startLine).toBeGreaterThanOrEqual(1)
+        expect(definition.nameRange.startIndex).toBeGreaterThanOrEqual(definition.range.startIndex)
+        expect(definition.nameRange.endIndex).toBeLessThanOrEqual(definition.range.endIndex)
+        expect(definition.range.startIndex).toBeGreaterThanOrEqual(previous)
+        previous = definition.range.startIndex
+      }
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
 
 describe('symbols in edge cases', () => {
-  it('names the definition a reference sits in', async () => {
-    const { symbols } = await symbolsOf('typescript.ts')
-    expect(symbols.references.find((r) => r.name === 'readFile' && r.kind === 'call')).toMatchObject({
-      enclosing: 'loadUsers',
-      range: { startLine: 60 },
-    })
-    expect(symbols.references.find((r) => r.name === 'debug')?.enclosing).toBe('get')
-    // inside an interface's method signature, the signature is the innermost definition
-    expect(symbols.references.find((r) => r.name === 'UserId')?.enclosing).toBe('get')
-  })
+  it(
+    'names the definition a reference sits in',
+    async () => {
+      const { symbols } = await symbolsOf('typescript.ts')
+      expect(symbols.references.find((r) => r.name === 'readFile' && r.kind === 'call')).toMatchObject({
+        enclosing: 'loadUsers',
+        range: { startLine: 60 },
+      })
+      expect(symbols.references.find((r) => r.name === 'debug')?.enclosing).toBe('get')
+      // inside an interface's method signature, the signature is the innermost definition
+      expect(symbols.references.find((r) => r.name === 'UserId')?.enclosing).toBe('get')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 
-  it('still finds the definitions of code with syntax errors, and none in an empty file', async () => {
-    using parsed = await parseCode(
-      'export class Broken {\n  ok(): number { return 1 }\n  bad( {\n}\nfunction after() {}\n',
-      {
+  it(
+    'still finds the definitions of code with syntax errors, and none in an empty file',
+    async () => {
+      using parsed = await parseCode(
+        'export class Broken {\n  ok(): number { return 1 }\n  bad( {\n}\nfunction after() {}\n',
+        {
+          language: 'typescript',
+        },
+      )
+      expect(parsed.diagnostics.length).toBeGreaterThan(0)
+      // tree-sitter recovers around the error: what it still recognises is reported
+      const names = parsed.symbols().definitions.map((d) => d.name)
+      expect(names).toContain('ok')
+      using empty = await parseCode('', { language: 'rust' })
+      expect(empty.symbols()).toEqual({ definitions: [], references: [], imports: [] })
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it(
+    'cuts a signature at 240 characters and keeps multi-line headers on one line',
+    async () => {
+      const parameters = Array.from({ length: 40 }, (_, i) => `parameter${i}: number`).join(',\n  ')
+      using parsed = await parseCode(`function long(\n  ${parameters}\n): void {}\n`, {
         language: 'typescript',
-      },
-    )
-    expect(parsed.diagnostics.length).toBeGreaterThan(0)
-    // tree-sitter recovers around the error: what it still recognises is reported
-    const names = parsed.symbols().definitions.map((d) => d.name)
-    expect(names).toContain('ok')
-    using empty = await parseCode('', { language: 'rust' })
-    expect(empty.symbols()).toEqual({ definitions: [], references: [], imports: [] })
-  })
-
-  it('cuts a signature at 240 characters and keeps multi-line headers on one line', async () => {
-    const parameters = Array.from({ length: 40 }, (_, i) => `parameter${i}: number`).join(',\n  ')
-    using parsed = await parseCode(`function long(\n  ${parameters}\n): void {}\n`, {
-      language: 'typescript',
-    })
-    const [definition] = parsed.symbols().definitions
-    expect(definition?.signature.length).toBe(240)
-    expect(definition?.signature.endsWith('…')).toBe(true)
-    expect(definition?.signature.startsWith('function long( parameter0: number, parameter1: number,')).toBe(
-      true,
-    )
-  })
+      })
+      const [definition] = parsed.symbols().definitions
+      expect(definition?.signature.length).toBe(240)
+      expect(definition?.signature.endsWith('…')).toBe(true)
+      expect(definition?.signature.startsWith('function long( parameter0: number, parameter1: number,')).toBe(
+        true,
+      )
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
 
 describe('symbol ranges', () => {
-  it('agree with tree-sitter positions, with columns in UTF-16 code units', async () => {
-    const code = 'const s = "é😀"; function after() {}\n/* ü */ class K { m() { return "😀" } }\n'
-    using parsed = await parseCode(code, { language: 'javascript' })
-    const { definitions } = parsed.symbols()
-    expect(definitions.map((d) => d.name)).toEqual(['s', 'after', 'K', 'm'])
-    for (const definition of definitions) {
-      const node = parsed.tree.rootNode.descendantForIndex(
-        definition.nameRange.startIndex,
-        definition.nameRange.endIndex,
-      )
-      expect(node?.text).toBe(definition.name)
-      expect(definition.nameRange.startLine).toBe((node?.startPosition.row ?? -1) + 1)
-      expect(definition.nameRange.startColumn).toBe((node?.startPosition.column ?? -1) + 1)
-      expect(code.slice(definition.nameRange.startIndex, definition.nameRange.endIndex)).toBe(definition.name)
-    }
-    expect(definitions[1]?.nameRange).toMatchObject({ startLine: 1, startColumn: 27, endColumn: 32 })
-  })
+  it(
+    'agree with tree-sitter positions, with columns in UTF-16 code units',
+    async () => {
+      const code = 'const s = "é😀"; function after() {}\n/* ü */ class K { m() { return "😀" } }\n'
+      using parsed = await parseCode(code, { language: 'javascript' })
+      const { definitions } = parsed.symbols()
+      expect(definitions.map((d) => d.name)).toEqual(['s', 'after', 'K', 'm'])
+      for (const definition of definitions) {
+        const node = parsed.tree.rootNode.descendantForIndex(
+          definition.nameRange.startIndex,
+          definition.nameRange.endIndex,
+        )
+        expect(node?.text).toBe(definition.name)
+        expect(definition.nameRange.startLine).toBe((node?.startPosition.row ?? -1) + 1)
+        expect(definition.nameRange.startColumn).toBe((node?.startPosition.column ?? -1) + 1)
+        expect(code.slice(definition.nameRange.startIndex, definition.nameRange.endIndex)).toBe(
+          definition.name,
+        )
+      }
+      expect(definitions[1]?.nameRange).toMatchObject({ startLine: 1, startColumn: 27, endColumn: 32 })
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
 
 describe('C# file-scoped namespaces', () => {
-  it('are modules enclosing what follows them', async () => {
-    using parsed = await parseCode(
-      'namespace Shop.Billing;\n\npublic class Invoice\n{\n    public void Pay() { }\n}\n',
-      {
-        language: 'csharp',
-      },
-    )
-    expect(parsed.diagnostics).toEqual([])
-    const definitions = parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)
-    expect(definitions).toEqual(['module Shop.Billing', 'class Invoice', 'method Pay'])
-  })
+  it(
+    'are modules enclosing what follows them',
+    async () => {
+      using parsed = await parseCode(
+        'namespace Shop.Billing;\n\npublic class Invoice\n{\n    public void Pay() { }\n}\n',
+        {
+          language: 'csharp',
+        },
+      )
+      expect(parsed.diagnostics).toEqual([])
+      const definitions = parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)
+      expect(definitions).toEqual(['module Shop.Billing', 'class Invoice', 'method Pay'])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })

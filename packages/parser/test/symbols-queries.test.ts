@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Query } from 'web-tree-sitter'
 import { loadLanguage } from '../src/load-language'
 import { getTagsQuery, listTagsQueryLanguages } from '../src/queries/tags-query'
+import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 const programmingLanguages = [
   'typescript',
@@ -32,41 +33,51 @@ describe('tags queries', () => {
     expect(listTagsQueryLanguages().sort()).toEqual([...programmingLanguages].sort())
   })
 
-  it.each(programmingLanguages)('%s: compiles against the grammar the registry loads', async (id) => {
-    const language = await loadLanguage(id)
-    const spec = getTagsQuery(id)
-    expect(spec).toBeDefined()
-    const query = new Query(language, spec?.source ?? '')
-    try {
-      expect(query.patternCount()).toBeGreaterThan(3)
-      // every capture name is one extractSymbols understands
-      for (const name of query.captureNames) {
-        expect(name).toMatch(
-          /^(name|receiver|body|scope|scope\.name|import|import\.source|import\.name|_.*|definition\.(function|method|class|interface|type|enum|constant|module)|reference\.(call|type))$/,
-        )
+  it.each(programmingLanguages)(
+    '%s: compiles against the grammar the registry loads',
+    async (id) => {
+      const language = await loadLanguage(id)
+      const spec = getTagsQuery(id)
+      expect(spec).toBeDefined()
+      const query = new Query(language, spec?.source ?? '')
+      try {
+        expect(query.patternCount()).toBeGreaterThan(3)
+        // every capture name is one extractSymbols understands
+        for (const name of query.captureNames) {
+          expect(name).toMatch(
+            /^(name|receiver|body|scope|scope\.name|import|import\.source|import\.name|_.*|definition\.(function|method|class|interface|type|enum|constant|module)|reference\.(call|type))$/,
+          )
+        }
+      } finally {
+        query.delete()
       }
-    } finally {
-      query.delete()
-    }
-  })
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
 
 describe('registerTagsQuery', () => {
-  it('gives a language without a built-in query symbols, and reports a query that does not compile', async () => {
-    const { parseCode } = await import('../src/parse-code')
-    const { registerTagsQuery } = await import('../src/queries/tags-query')
-    using before = await parseCode('{"name": "ql"}', { language: 'json' })
-    expect(before.symbols()).toEqual({ definitions: [], references: [], imports: [] })
+  it(
+    'gives a language without a built-in query symbols, and reports a query that does not compile',
+    async () => {
+      const { parseCode } = await import('../src/parse-code')
+      const { registerTagsQuery } = await import('../src/queries/tags-query')
+      using before = await parseCode('{"name": "ql"}', { language: 'json' })
+      expect(before.symbols()).toEqual({ definitions: [], references: [], imports: [] })
 
-    registerTagsQuery('json', { source: '(pair key: (string (string_content) @name)) @definition.constant' })
-    using parsed = await parseCode('{"name": "ql", "version": 1}', { language: 'json' })
-    expect(parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)).toEqual([
-      'constant name',
-      'constant version',
-    ])
+      registerTagsQuery('json', {
+        source: '(pair key: (string (string_content) @name)) @definition.constant',
+      })
+      using parsed = await parseCode('{"name": "ql", "version": 1}', { language: 'json' })
+      expect(parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)).toEqual([
+        'constant name',
+        'constant version',
+      ])
 
-    registerTagsQuery('json', { source: '(no_such_node) @definition.constant' })
-    expect(() => parsed.symbols()).toThrow(/no_such_node/)
-    expect(listTagsQueryLanguages()).toContain('json')
-  })
+      registerTagsQuery('json', { source: '(no_such_node) @definition.constant' })
+      expect(() => parsed.symbols()).toThrow(/no_such_node/)
+      expect(listTagsQueryLanguages()).toContain('json')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
