@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createOpenAI } from '../src/openai/index'
 import { mapOpenAIError } from '../src/openai/map-openai-error'
 import { mapOpenAIResponse, mapOpenAIResponseStatus } from '../src/openai/responses/map-openai-response'
-import { toOpenAIResponsesStreamParts } from '../src/openai/responses/openai-responses-stream-parts'
+import { OpenAIResponsesStreamParts } from '../src/openai/responses/openai-responses-stream-parts'
 import { type FakeProvider, startFakeProvider } from '../src/testing/index'
 
 const KEY = 'responses-test-key-9876'
@@ -193,20 +193,26 @@ describe('mapOpenAIResponse', () => {
   })
 })
 
-describe('toOpenAIResponsesStreamParts', () => {
-  async function* from(events: unknown[]): AsyncGenerator<ResponseStreamEvent> {
-    for (const event of events) yield event as ResponseStreamEvent
-  }
+describe('OpenAIResponsesStreamParts', () => {
   const run = async (events: unknown[]) => {
     const parts: ChatStreamPart[] = []
-    for await (const part of toOpenAIResponsesStreamParts(from(events), {
-      provider: 'openai',
-      warnings: [],
-    })) {
-      parts.push(part)
-    }
+    const mapper = new OpenAIResponsesStreamParts('openai')
+    for (const event of events) mapper.map(event as ResponseStreamEvent, (part) => parts.push(part))
+    mapper.end()
     return parts
   }
+
+  it('ends after its terminal event, and fails a stream without one', async () => {
+    const parts = await run([
+      { type: 'response.created', response: { id: 'r1', model: 'm' } },
+      { type: 'response.output_text.delta', delta: 'hi' },
+      { type: 'response.completed', response: { id: 'r1', model: 'm', status: 'completed', usage: null } },
+      { type: 'response.output_text.delta', delta: 'ignored after the end' },
+    ])
+    expect(parts.map((part) => part.type)).toEqual(['metadata', 'text-delta', 'metadata', 'usage', 'finish'])
+    const error = await failure(run([{ type: 'response.output_text.delta', delta: 'cut' }]))
+    expect(error.message).toContain('ended before response.completed')
+  })
 
   it('throws the typed error of response.failed', async () => {
     const error = await failure(

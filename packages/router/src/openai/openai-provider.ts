@@ -3,7 +3,7 @@ import { type ApiKeySource, resolveApiKey } from '../shared/resolve-api-key'
 import { createOpenAIConnection } from './create-openai-connection'
 import { OPENAI_DIALECT } from './openai-chat-dialect'
 import { createOpenAIChatModel } from './openai-chat-model'
-import { OpenAIResponsesModel } from './responses/openai-responses-model'
+import { createOpenAIResponsesModel } from './responses/openai-responses-model'
 
 /** Settings of {@link createOpenAI}. */
 export interface OpenAIProviderSettings {
@@ -57,7 +57,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
   return {
     chat: (modelId) =>
       createOpenAIChatModel(modelId, { provider, providerKey: 'openai', dialect: OPENAI_DIALECT, connect }),
-    responses: (modelId) => new OpenAIResponsesModel(modelId, { provider, providerKey: 'openai', connect }),
+    responses: (modelId) => createOpenAIResponsesModel(modelId, { provider, providerKey: 'openai', connect }),
   }
 }
 

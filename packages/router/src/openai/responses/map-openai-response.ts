@@ -68,7 +68,13 @@ export function responseFailure(
  */
 export function mapOpenAIResponse(
   response: Response,
-  context: { provider: string; modelId: string; warnings: Warning[] },
+  context: {
+    provider: string
+    modelId: string
+    warnings: Warning[]
+    headers?: Record<string, string> | undefined
+    requestId?: string | undefined
+  },
 ): ChatResponse {
   const { provider } = context
   if (response.status === 'failed') throw responseFailure(response.error)
@@ -101,6 +107,8 @@ export function mapOpenAIResponse(
     provider,
     modelId: response.model || context.modelId,
     id: response.id,
+    requestId: context.requestId,
+    headers: context.headers,
     warnings: context.warnings,
     providerMetadata: refusals.length > 0 ? { [provider]: { refusal: refusals.join('\n') } } : undefined,
   })
