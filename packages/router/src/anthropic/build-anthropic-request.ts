@@ -7,6 +7,7 @@ import type {
 import { type ChatRequest, toJsonSchema, UnsupportedFeatureError, type Warning } from '@ql/provider'
 import { z } from 'zod/v4'
 import { checkPromptProviderOptions } from '../shared/check-prompt-provider-options'
+import { END_USER_ID_KEY } from '../shared/end-user-id'
 import { readProviderOptions } from '../shared/read-provider-options'
 import {
   type AnthropicProviderOptions,
@@ -35,9 +36,6 @@ const RESERVED = new Set([
   'metadata',
   'stream',
 ])
-
-/** The key of `request.metadata` that names the end user, in every adapter. */
-const END_USER_KEY = 'userId'
 
 /** Reasoning parts take no options. */
 const NO_OPTIONS = z.strictObject({})
@@ -124,7 +122,7 @@ export function buildAnthropicRequest(
 
   if (request.metadata !== undefined) {
     for (const [key, value] of Object.entries(request.metadata)) {
-      if (key === END_USER_KEY) body.metadata = { user_id: String(value) }
+      if (key === END_USER_ID_KEY) body.metadata = { user_id: String(value) }
       else
         warnings.push({
           type: 'unsupported-setting',

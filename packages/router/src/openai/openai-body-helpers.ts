@@ -1,11 +1,9 @@
 import type { Warning } from '@ql/provider'
 import type { OpenAICompatibleProviderOptions } from '../openai-compatible/openai-compatible-provider-options'
+import { END_USER_ID_KEY, readEndUserId } from '../shared/end-user-id'
 import type { OpenAIProviderOptions } from './openai-provider-options'
 
 const MAX_METADATA_KEYS = 16
-
-/** The key of `request.metadata` that names the end user, in every adapter. */
-export const END_USER_KEY = 'userId'
 
 /**
  * Sends `metadata.userId` to the API's end-user field (`endUserField`: OpenAI's
@@ -20,10 +18,10 @@ export function addMetadata(
   options: { endUserField: 'safety_identifier' | 'user'; refusal: string | undefined; warnings: Warning[] },
 ): void {
   const { endUserField, refusal, warnings } = options
-  const userId = metadata[END_USER_KEY]
-  if (userId !== undefined) body[endUserField] = String(userId)
+  const userId = readEndUserId(metadata)
+  if (userId !== undefined) body[endUserField] = userId
   if (refusal !== undefined) {
-    const rest = Object.keys(metadata).filter((key) => key !== END_USER_KEY)
+    const rest = Object.keys(metadata).filter((key) => key !== END_USER_ID_KEY)
     if (rest.length > 0) {
       warnings.push({
         type: 'unsupported-setting',
