@@ -1,7 +1,7 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages'
 import type { ChatStreamPart } from '@ql/provider'
 import { describe, expect, it } from 'vitest'
-import { anthropicStreamParts } from '../src/anthropic/anthropic-stream-parts'
+import { AnthropicStreamParts } from '../src/anthropic/anthropic-stream-parts'
 import { mapAnthropicStopReason } from '../src/anthropic/map-anthropic-stop-reason'
 import { mapAnthropicUsage, mergeAnthropicUsage } from '../src/anthropic/map-anthropic-usage'
 import { toSafeToolCallId } from '../src/shared/to-safe-tool-call-id'
@@ -71,15 +71,13 @@ describe('toSafeToolCallId', () => {
 })
 
 async function parts(events: unknown[]): Promise<ChatStreamPart[]> {
-  async function* source() {
-    for (const event of events) yield event as RawMessageStreamEvent
-  }
+  const mapper = new AnthropicStreamParts()
   const result: ChatStreamPart[] = []
-  for await (const part of anthropicStreamParts(source())) result.push(part)
+  for (const event of events) mapper.map(event as RawMessageStreamEvent, (part) => result.push(part))
   return result
 }
 
-describe('anthropicStreamParts', () => {
+describe('AnthropicStreamParts', () => {
   it('passes redacted thinking on as reasoning data, and text carried by a block start', async () => {
     const result = await parts([
       {

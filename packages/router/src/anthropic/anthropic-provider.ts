@@ -1,7 +1,10 @@
 import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk'
 import type { ChatModel } from '@ql/provider'
 import { type ApiKeySource, resolveApiKey } from '../shared/resolve-api-key'
-import { AnthropicChatModel } from './anthropic-chat-model'
+import { createAnthropicChatModel } from './anthropic-chat-model'
+
+/** The SDK's own request timeout: a day, so that only the caller's `timeoutMs` ever applies. */
+const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000
 
 /** Settings of {@link createAnthropic}. */
 export interface AnthropicProviderSettings {
@@ -55,6 +58,8 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
         client: new Anthropic({
           apiKey,
           maxRetries: 0,
+          // the caller's timeoutMs (through the abort signal) is the one limit; the SDK's own stays out of the way
+          timeout: SDK_TIMEOUT_MS,
           ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
           ...(settings.headers === undefined ? {} : { defaultHeaders: settings.headers }),
           ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
@@ -66,7 +71,7 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
   }
   const defaultMaxTokens = settings.defaultMaxTokens ?? 4096
   return {
-    chat: (modelId) => new AnthropicChatModel(modelId, { client, defaultMaxTokens }),
+    chat: (modelId) => createAnthropicChatModel(modelId, { client, defaultMaxTokens }),
   }
 }
 

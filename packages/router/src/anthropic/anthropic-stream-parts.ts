@@ -12,38 +12,38 @@ interface OpenBlock {
   signature?: string
 }
 
+type Emit = (part: ChatStreamPart) => void
+
 /**
- * Turns the Messages API's SSE events into stream parts for `createChatStream`:
+ * Turns the Messages API's SSE events into stream parts, one event at a time and synchronously:
  * `message_start` gives the id, model and input usage; `text_delta`, `thinking_delta` and
  * `input_json_delta` become deltas; a thinking block's `signature_delta` and a
  * `redacted_thinking` block's data close reasoning; `message_delta` gives the stop reason and the
  * final usage; only `message_stop` finishes the stream, so a stream cut before it is an error.
  */
-export async function* anthropicStreamParts(
-  events: AsyncIterable<RawMessageStreamEvent>,
-): AsyncGenerator<ChatStreamPart> {
-  const blocks = new Map<number, OpenBlock>()
-  let usage: AnthropicUsage = {}
-  let stopReason: string | null | undefined
-  let stopSequence: string | null | undefined
+export class AnthropicStreamParts {
+  readonly #blocks = new Map<number, OpenBlock>()
+  #usage: AnthropicUsage = {}
+  #stopReason: string | null | undefined
+  #stopSequence: string | null | undefined
 
-  for await (const event of events) {
+  map(event: RawMessageStreamEvent, emit: Emit): void {
     switch (event.type) {
       case 'message_start': {
-        yield { type: 'metadata', id: event.message.id, modelId: event.message.model }
-        usage = mergeAnthropicUsage(usage, event.message.usage)
-        const { outputTokens: _pending, reasoningTokens: _none, ...input } = mapAnthropicUsage(usage)
-        yield { type: 'usage', usage: input }
-        break
+        emit({ type: 'metadata', id: event.message.id, modelId: event.message.model })
+        this.#usage = mergeAnthropicUsage(this.#usage, event.message.usage)
+        const { outputTokens: _pending, reasoningTokens: _none, ...input } = mapAnthropicUsage(this.#usage)
+        emit({ type: 'usage', usage: input })
+        return
       }
       case 'content_block_start': {
         const block = event.content_block
         const open: OpenBlock = { type: block.type }
-        blocks.set(event.index, open)
-        if (block.type === 'text' && block.text !== '') yield { type: 'text-delta', delta: block.text }
+        this.#blocks.set(event.index, open)
+        if (block.type === 'text' && block.text !== '') emit({ type: 'text-delta', delta: block.text })
         else if (block.type === 'thinking' && block.thinking !== '')
-          yield { type: 'reasoning-delta', delta: block.thinking }
-        else if (block.type === 'redacted_thinking') yield { type: 'reasoning-end', data: block.data }
+          emit({ type: 'reasoning-delta', delta: block.thinking })
+        else if (block.type === 'redacted_thinking') emit({ type: 'reasoning-end', data: block.data })
         else if (block.type === 'tool_use') {
           open.toolCallId = block.id
           open.toolName = block.name
@@ -52,64 +52,64 @@ export async function* anthropicStreamParts(
           const input = block.input as Record<string, unknown> | null | undefined
           if (input != null && Object.keys(input).length > 0) open.initialInput = JSON.stringify(input)
         }
-        break
+        return
       }
       case 'content_block_delta': {
-        const open = blocks.get(event.index)
+        const open = this.#blocks.get(event.index)
         const delta = event.delta
-        if (delta.type === 'text_delta') yield { type: 'text-delta', delta: delta.text }
-        else if (delta.type === 'thinking_delta') yield { type: 'reasoning-delta', delta: delta.thinking }
+        if (delta.type === 'text_delta') emit({ type: 'text-delta', delta: delta.text })
+        else if (delta.type === 'thinking_delta') emit({ type: 'reasoning-delta', delta: delta.thinking })
         else if (delta.type === 'signature_delta' && open !== undefined)
           open.signature = (open.signature ?? '') + delta.signature
         else if (delta.type === 'input_json_delta' && open?.toolCallId !== undefined) {
           open.started = true
-          yield {
+          emit({
             type: 'tool-call-delta',
             toolCallId: open.toolCallId,
             toolName: open.toolName ?? '',
             inputDelta: delta.partial_json,
-          }
+          })
         }
-        break
+        return
       }
       case 'content_block_stop': {
-        const open = blocks.get(event.index)
-        blocks.delete(event.index)
+        const open = this.#blocks.get(event.index)
+        this.#blocks.delete(event.index)
         if (open?.type === 'thinking') {
-          yield {
+          emit({
             type: 'reasoning-end',
             ...(open.signature === undefined ? {} : { signature: open.signature }),
-          }
+          })
         } else if (open?.toolCallId !== undefined) {
           if (open.started !== true) {
-            yield {
+            emit({
               type: 'tool-call-delta',
               toolCallId: open.toolCallId,
               toolName: open.toolName ?? '',
               inputDelta: open.initialInput ?? '',
-            }
+            })
           }
-          yield { type: 'tool-call-end', toolCallId: open.toolCallId }
+          emit({ type: 'tool-call-end', toolCallId: open.toolCallId })
         }
-        break
+        return
       }
       case 'message_delta':
-        stopReason = event.delta.stop_reason ?? stopReason
-        stopSequence = event.delta.stop_sequence ?? stopSequence
+        this.#stopReason = event.delta.stop_reason ?? this.#stopReason
+        this.#stopSequence = event.delta.stop_sequence ?? this.#stopSequence
         if (event.usage != null) {
-          usage = mergeAnthropicUsage(usage, event.usage)
-          yield { type: 'usage', usage: mapAnthropicUsage(usage) }
+          this.#usage = mergeAnthropicUsage(this.#usage, event.usage)
+          emit({ type: 'usage', usage: mapAnthropicUsage(this.#usage) })
         }
-        break
+        return
       case 'message_stop':
-        if (stopSequence != null)
-          yield { type: 'metadata', providerMetadata: { anthropic: { stopSequence } } }
-        yield {
+        if (this.#stopSequence != null)
+          emit({ type: 'metadata', providerMetadata: { anthropic: { stopSequence: this.#stopSequence } } })
+        emit({
           type: 'finish',
-          finishReason: mapAnthropicStopReason(stopReason),
-          ...(stopReason == null ? {} : { rawFinishReason: stopReason }),
-        }
-        break
+          finishReason: mapAnthropicStopReason(this.#stopReason),
+          ...(this.#stopReason == null ? {} : { rawFinishReason: this.#stopReason }),
+        })
+        return
     }
   }
 }

@@ -1,4 +1,3 @@
-export type { AnthropicChatModel } from './anthropic-chat-model'
 export type { AnthropicProvider, AnthropicProviderSettings } from './anthropic-provider'
 export { anthropic, createAnthropic } from './anthropic-provider'
 export type { AnthropicCacheOptions, AnthropicProviderOptions } from './anthropic-provider-options'
