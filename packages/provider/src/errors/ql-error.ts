@@ -1,4 +1,4 @@
-import type { QlErrorCode } from './error-code'
+import type { KnownQlErrorCode, QlErrorCode } from './error-code'
 import { redactHeaders, redactSecrets } from './redact-secrets'
 
 const MARKER = Symbol.for('ql.error')
@@ -58,6 +58,24 @@ const MAX_BODY_CHARS = 4096
  * The base of every error the `@ql` packages throw. Check with {@link QlError.isInstance} (or a
  * subclass's `isInstance`), which works across duplicated installs and realms, rather than
  * `instanceof` alone; decide on `code` and `retryable`, never on the message.
+ *
+ * Other packages define their own errors by subclassing it with a code of their own (lower-case
+ * snake_case, never one of the {@link KnownQlErrorCode}s), putting extra fields in `jsonDetails()`
+ * and exporting a decoder for `qlErrorFromJSON`:
+ *
+ * ```ts
+ * class NodeFailedError extends QlError {
+ *   readonly nodeId: string
+ *   constructor(options: QlErrorOptions & { nodeId: string }) {
+ *     super({ ...options, code: 'node_failed', retryable: options.retryable ?? true })
+ *     this.name = 'NodeFailedError'
+ *     this.nodeId = options.nodeId
+ *   }
+ *   protected override jsonDetails() {
+ *     return { nodeId: this.nodeId }
+ *   }
+ * }
+ * ```
  */
 export class QlError extends Error {
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through the symbol by isQlError, across copies
