@@ -104,6 +104,16 @@ describe('OpenAI-compatible errors with a numeric code (vLLM)', () => {
     },
   )
 
+  it.each(cases)(
+    '%s in the body of a 200 answer → %s from generate, as from a stream',
+    async (name, code) => {
+      const error = vllmErrors[name]
+      await withModel([{ fault: { type: 'http', status: 200, body: { error } } }], async (model) => {
+        expect(await failureOf(model.generate(hello))).toMatchObject({ code, status: error.code })
+      })
+    },
+  )
+
   it('reads retry-after on a vLLM 429', async () => {
     const fault = {
       type: 'http',

@@ -8,6 +8,7 @@ import {
   type ToolCallPart,
   type Warning,
 } from '@ql/provider'
+import { APIError } from 'openai'
 import type { ChatCompletion } from 'openai/resources/chat/completions'
 import { mapOpenAIFinishReason } from './map-openai-finish-reason'
 import { mapOpenAIUsage } from './map-openai-usage'
@@ -31,6 +32,11 @@ export function mapOpenAICompletion(
   },
 ): ChatResponse {
   const { provider } = context
+  // an OpenAI-compatible server may answer 200 with only `{ error }` in the body, as it would in a
+  // stream: thrown as the SDK's in-stream error, so mapOpenAIError types it the same way
+  const bodyError = (completion as { error?: unknown }).error
+  if (typeof bodyError === 'object' && bodyError !== null)
+    throw new APIError(undefined, bodyError, undefined, undefined)
   const choice = completion.choices?.[0]
   if (choice === undefined) {
     throw new InvalidResponseError({ message: `${provider} answered without any choice`, provider })
