@@ -1,11 +1,15 @@
 import { Buffer } from 'node:buffer'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   type ChatRequest,
   type ChatResponse,
   chatResponseSchema,
   findNonJsonValue,
+  type ImagePart,
   InvalidRequestError,
+  type ToolCall,
+  type ToolCallPart,
+  type ToolResultPart,
   validateChatRequest,
 } from '../src/index'
 
@@ -263,5 +267,16 @@ describe('a whole conversation survives a checkpoint', () => {
     expect(validateChatRequest(throughJson(valid))).toEqual(valid)
     // and straight from the unvalidated original, bytes and all
     expect(validateChatRequest(throughJson(request))).toEqual(valid)
+  })
+})
+
+describe('the types users write stay as they were (checked by tsc)', () => {
+  it('still takes bytes for an image and any value for tool inputs and outputs', () => {
+    expectTypeOf<ImagePart['image']>().toEqualTypeOf<string | Uint8Array>()
+    expectTypeOf<ToolCallPart['input']>().toEqualTypeOf<unknown>()
+    expectTypeOf<ToolResultPart['output']>().toEqualTypeOf<unknown>()
+    expectTypeOf<ToolCall['input']>().toEqualTypeOf<unknown>()
+    const part: ToolCallPart = { type: 'tool-call', toolCallId: 'c', toolName: 't' }
+    expect(part.input).toBeUndefined()
   })
 })
