@@ -1,7 +1,7 @@
 import { type ConverseStreamOutput, ModelStreamErrorException } from '@aws-sdk/client-bedrock-runtime'
 import type { ChatStreamPart } from '@ql/provider'
 import { describe, expect, it } from 'vitest'
-import { bedrockStreamParts } from '../src/bedrock/bedrock-stream-parts'
+import { BedrockStreamParts } from '../src/bedrock/bedrock-stream-parts'
 import { mapBedrockError } from '../src/bedrock/map-bedrock-error'
 import { mapBedrockStopReason } from '../src/bedrock/map-bedrock-stop-reason'
 import { mapBedrockUsage } from '../src/bedrock/map-bedrock-usage'
@@ -43,15 +43,15 @@ describe('mapBedrockUsage', () => {
 })
 
 async function parts(events: ConverseStreamOutput[]): Promise<ChatStreamPart[]> {
-  async function* source() {
-    yield* events
-  }
+  const mapper = new BedrockStreamParts()
   const result: ChatStreamPart[] = []
-  for await (const part of bedrockStreamParts(source())) result.push(part)
+  const emit = (part: ChatStreamPart) => result.push(part)
+  for (const event of events) mapper.map(event, emit)
+  mapper.end(emit)
   return result
 }
 
-describe('bedrockStreamParts', () => {
+describe('BedrockStreamParts', () => {
   it('passes redacted reasoning on as base64 data, and the model a prompt router chose', async () => {
     const result = await parts([
       { messageStart: { role: 'assistant' } },

@@ -4,30 +4,29 @@ import {
   ConverseCommand,
   type ConverseResponse,
   ConverseStreamCommand,
+  type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime'
 import {
   AuthenticationError,
   type CallOptions,
   type ChatModel,
-  type ChatRequest,
   type ChatResponse,
-  type ChatStream,
+  type ChatStreamPart,
   createChatResponse,
-  createChatStream,
+  defineChatModel,
   InvalidRequestError,
   InvalidResponseError,
   type ReasoningPart,
-  runCall,
   type TextPart,
   type ToolCallPart,
-  validateChatRequest,
   type Warning,
 } from '@ql/provider'
+import { readResponseHeaders } from '../shared/read-response-headers'
 import { redactCause } from '../shared/redact-cause'
 import type { BedrockProviderSettings } from './bedrock-provider'
-import { bedrockStreamParts } from './bedrock-stream-parts'
+import { BedrockStreamParts, undecodableFrame } from './bedrock-stream-parts'
 import { buildBedrockRequest } from './build-bedrock-request'
-import { answerFromJsonTool, streamAnswerFromJsonTool } from './json-tool-answer'
+import { answerFromJsonTool, emitAnswerFromJsonTool } from './json-tool-answer'
 import { mapBedrockError } from './map-bedrock-error'
 import { mapBedrockStopReason } from './map-bedrock-stop-reason'
 import { mapBedrockUsage } from './map-bedrock-usage'
@@ -35,7 +34,7 @@ import type { RecentSecrets } from './recent-secrets'
 
 const PROVIDER = 'bedrock'
 
-/** What a {@link BedrockChatModel} needs from its provider. */
+/** What a Bedrock chat model needs from its provider. */
 export interface BedrockChatModelConfig {
   client: () => BedrockRuntimeClient
   settings: BedrockProviderSettings
@@ -44,106 +43,110 @@ export interface BedrockChatModelConfig {
 }
 
 type Command = ConverseCommand | ConverseStreamCommand
-type Handler = (args: { request: unknown }) => Promise<unknown>
-/** The part of the SDK's middleware stack used to add per-call headers (before signing). */
+type Handler = (args: { request: unknown }) => Promise<{ response?: unknown }>
+/** The part of the SDK's middleware stack used to add per-call headers and read the response's. */
 interface MiddlewareStack {
-  add(middleware: (next: Handler) => Handler, options: { step: 'build'; name: string }): void
+  add(middleware: (next: Handler) => Handler, options: { step: 'build' | 'deserialize'; name: string }): void
+}
+/** The HTTP response of one call, as the middleware saw it. */
+interface Http {
+  headers?: Record<string, string>
+  requestId?: string
 }
 
 /** A model on Amazon Bedrock behind the Converse API, as a {@link ChatModel}. */
-export class BedrockChatModel implements ChatModel {
-  readonly specificationVersion = 'v1'
-  readonly provider = PROVIDER
-  readonly modelId: string
-  readonly #config: BedrockChatModelConfig
+export function createBedrockChatModel(modelId: string, config: BedrockChatModelConfig): ChatModel {
+  return defineChatModel({
+    provider: PROVIDER,
+    modelId,
+    prepare: (request) => buildBedrockRequest(request, modelId),
+    connect: async () => {
+      const client = config.client()
+      await checkClient(client, config, modelId)
+      return client
+    },
+    generate: async ({ prepared, connection, signal, options }) => {
+      const http: Http = {}
+      const command = withHttp(new ConverseCommand(prepared.input), config.settings, options, http)
+      const output = await connection.send(command, { abortSignal: signal })
+      return toChatResponse(output, http, modelId, prepared.warnings, prepared.jsonTool)
+    },
+    stream: async ({ prepared, connection, signal, options }) => {
+      const http: Http = {}
+      const command = withHttp(new ConverseStreamCommand(prepared.input), config.settings, options, http)
+      const output = await connection.send(command, { abortSignal: signal })
+      if (output.stream === undefined) {
+        throw new InvalidResponseError({
+          message: 'Bedrock answered ConverseStream without a stream',
+          provider: PROVIDER,
+          modelId,
+        })
+      }
+      const parts = new BedrockStreamParts()
+      const { jsonTool } = prepared
+      const requestId = http.requestId ?? output.$metadata.requestId
+      // in JSON-tool mode the forced tool's arguments are the answer's text (one converter per stream)
+      let answer: ((part: ChatStreamPart) => void) | undefined
+      const through = (emit: (part: ChatStreamPart) => void) =>
+        jsonTool === undefined ? emit : (answer ??= emitAnswerFromJsonTool(emit, jsonTool))
+      return {
+        chunks: output.stream,
+        toParts: (event: ConverseStreamOutput, emit) => parts.map(event, through(emit)),
+        onEnd: (emit) => parts.end(through(emit)),
+        ...(http.headers === undefined ? {} : { headers: http.headers }),
+        ...(requestId === undefined ? {} : { requestId }),
+      }
+    },
+    mapError: (error) =>
+      undecodableFrame(error) ?? mapBedrockError(error, { modelId, secrets: config.secrets.list() }),
+  })
+}
 
-  constructor(modelId: string, config: BedrockChatModelConfig) {
-    this.modelId = modelId
-    this.#config = config
-  }
-
-  async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
-    const { input, warnings, jsonTool } = buildBedrockRequest(validateChatRequest(request), this.modelId)
-    return runCall(
-      options,
-      async (signal) => {
-        const client = this.#config.client()
-        await this.#prepare(client)
-        const command = this.#withHeaders(new ConverseCommand(input), options)
-        const output = await client.send(command, { abortSignal: signal })
-        return toChatResponse(output, output.$metadata.requestId, this.modelId, warnings, jsonTool)
-      },
-      (error) => mapBedrockError(error, { modelId: this.modelId, secrets: this.#config.secrets.list() }),
-    )
-  }
-
-  stream(request: ChatRequest, options?: CallOptions): ChatStream {
-    const modelId = this.modelId
-    const model = this
-    return createChatStream({
+/**
+ * Checks that a region is configured, and resolves the credentials the call will be signed with
+ * (the SDK caches them), so their secret parts can be redacted from any error.
+ */
+async function checkClient(client: BedrockRuntimeClient, config: BedrockChatModelConfig, modelId: string) {
+  const { settings, secrets } = config
+  try {
+    const region = client.config.region
+    const value = typeof region === 'function' ? await region() : region
+    if (typeof value !== 'string' || value === '') throw new Error('Region is missing')
+  } catch (cause) {
+    throw new InvalidRequestError({
+      message: 'no AWS region for Bedrock: pass `region` in the settings or set AWS_REGION',
       provider: PROVIDER,
       modelId,
-      signal: options?.signal,
-      timeoutMs: options?.timeoutMs,
-      mapError: (error) => mapBedrockError(error, { modelId, secrets: model.#config.secrets.list() }),
-      start: async function* (signal) {
-        const { input, warnings, jsonTool } = buildBedrockRequest(validateChatRequest(request), modelId)
-        for (const warning of warnings) yield { type: 'warning', warning }
-        const client = model.#config.client()
-        await model.#prepare(client)
-        const command = model.#withHeaders(new ConverseStreamCommand(input), options)
-        const output = await client.send(command, { abortSignal: signal })
-        if (output.$metadata.requestId !== undefined)
-          yield { type: 'metadata', id: output.$metadata.requestId }
-        if (output.stream === undefined) {
-          throw new InvalidResponseError({
-            message: 'Bedrock answered ConverseStream without a stream',
-            provider: PROVIDER,
-            modelId,
-          })
-        }
-        const parts = bedrockStreamParts(output.stream)
-        yield* jsonTool === undefined ? parts : streamAnswerFromJsonTool(parts, jsonTool)
-      },
+      cause,
     })
   }
-
-  /**
-   * Checks that a region is configured, and resolves the credentials the call will be signed
-   * with (the SDK caches them), so their secret parts can be redacted from any error.
-   */
-  async #prepare(client: BedrockRuntimeClient): Promise<void> {
-    const { settings, secrets } = this.#config
-    try {
-      const region = client.config.region
-      const value = typeof region === 'function' ? await region() : region
-      if (typeof value !== 'string' || value === '') throw new Error('Region is missing')
-    } catch (cause) {
-      throw new InvalidRequestError({
-        message: 'no AWS region for Bedrock: pass `region` in the settings or set AWS_REGION',
-        provider: PROVIDER,
-        modelId: this.modelId,
-        cause,
-      })
-    }
-    if (settings.apiKey !== undefined) return
-    try {
-      const identity = await client.config.credentials()
-      secrets.add(identity.secretAccessKey, identity.sessionToken)
-    } catch (cause) {
-      throw new AuthenticationError({
-        message: `no AWS credentials for Bedrock: pass \`credentials\` or \`apiKey\` in the settings, or configure the default credential chain (${(cause as Error).message})`,
-        provider: PROVIDER,
-        modelId: this.modelId,
-        cause: redactCause(cause, secrets.list()),
-      })
-    }
+  if (settings.apiKey !== undefined) return
+  try {
+    const identity = await client.config.credentials()
+    secrets.add(identity.secretAccessKey, identity.sessionToken)
+  } catch (cause) {
+    throw new AuthenticationError({
+      message: `no AWS credentials for Bedrock: pass \`credentials\` or \`apiKey\` in the settings, or configure the default credential chain (${(cause as Error).message})`,
+      provider: PROVIDER,
+      modelId,
+      cause: redactCause(cause, secrets.list()),
+    })
   }
+}
 
-  #withHeaders<C extends Command>(command: C, options: CallOptions | undefined): C {
-    const headers = { ...this.#config.settings.headers, ...options?.headers }
-    if (Object.keys(headers).length === 0) return command
-    const stack = command.middlewareStack as unknown as MiddlewareStack
+/**
+ * Adds the per-call headers to the request (before signing) and records the HTTP response's
+ * headers and request id into `http`.
+ */
+function withHttp<C extends Command>(
+  command: C,
+  settings: BedrockProviderSettings,
+  options: CallOptions,
+  http: Http,
+): C {
+  const stack = command.middlewareStack as unknown as MiddlewareStack
+  const headers = { ...settings.headers, ...options.headers }
+  if (Object.keys(headers).length > 0) {
     stack.add(
       (next) => async (args) => {
         const request = args.request as { headers?: Record<string, string> }
@@ -152,13 +155,22 @@ export class BedrockChatModel implements ChatModel {
       },
       { step: 'build', name: 'qlCallHeaders' },
     )
-    return command
   }
+  stack.add(
+    (next) => async (args) => {
+      const result = await next(args)
+      const response = result.response as { headers?: Record<string, string> } | undefined
+      Object.assign(http, readResponseHeaders(response?.headers))
+      return result
+    },
+    { step: 'deserialize', name: 'qlResponseHeaders' },
+  )
+  return command
 }
 
 function toChatResponse(
-  output: ConverseResponse,
-  id: string | undefined,
+  output: ConverseResponse & { $metadata: { requestId?: string } },
+  http: Http,
   modelId: string,
   requestWarnings: Warning[],
   jsonTool: string | undefined,
@@ -203,7 +215,9 @@ function toChatResponse(
     provider: PROVIDER,
     // a prompt router reports the model it chose; otherwise the model is the one asked for
     modelId: output.trace?.promptRouter?.invokedModelId ?? modelId,
-    id,
+    id: http.requestId ?? output.$metadata.requestId,
+    requestId: http.requestId ?? output.$metadata.requestId,
+    headers: http.headers,
     warnings,
   })
 }

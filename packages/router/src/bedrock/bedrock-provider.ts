@@ -1,7 +1,7 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime'
 import type { ChatModel } from '@ql/provider'
 import type { ApiKeySource } from '../shared/resolve-api-key'
-import { BedrockChatModel } from './bedrock-chat-model'
+import { createBedrockChatModel } from './bedrock-chat-model'
 import { RecentSecrets } from './recent-secrets'
 
 /** AWS credentials: the keys themselves, or a function that returns them (for rotation). */
@@ -53,7 +53,7 @@ export function createBedrock(settings: BedrockProviderSettings = {}): BedrockPr
     return client
   }
   return {
-    chat: (modelId) => new BedrockChatModel(modelId, { client: getClient, settings, secrets }),
+    chat: (modelId) => createBedrockChatModel(modelId, { client: getClient, settings, secrets }),
   }
 }
 

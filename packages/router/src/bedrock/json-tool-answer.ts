@@ -23,22 +23,25 @@ export function answerFromJsonTool(
   }
 }
 
-/** The streaming side of {@link answerFromJsonTool}: the forced tool's argument fragments become text. */
-export async function* streamAnswerFromJsonTool(
-  parts: AsyncIterable<ChatStreamPart>,
+/**
+ * The streaming side of {@link answerFromJsonTool}: wraps `emit` so the forced tool's argument
+ * fragments become text and its `tool_use` stop becomes `stop`.
+ */
+export function emitAnswerFromJsonTool(
+  emit: (part: ChatStreamPart) => void,
   jsonTool: string,
-): AsyncGenerator<ChatStreamPart> {
+): (part: ChatStreamPart) => void {
   const answerIds = new Set<string>()
-  for await (const part of parts) {
+  return (part) => {
     if (part.type === 'tool-call-delta' && (part.toolName === jsonTool || answerIds.has(part.toolCallId))) {
       answerIds.add(part.toolCallId)
-      if (part.inputDelta !== '') yield { type: 'text-delta', delta: part.inputDelta }
+      if (part.inputDelta !== '') emit({ type: 'text-delta', delta: part.inputDelta })
     } else if (part.type === 'tool-call-end' && answerIds.has(part.toolCallId)) {
       // the answer is text now: nothing to close
     } else if (part.type === 'finish' && answerIds.size > 0 && part.finishReason === 'tool-calls') {
-      yield { ...part, finishReason: 'stop' }
+      emit({ ...part, finishReason: 'stop' })
     } else {
-      yield part
+      emit(part)
     }
   }
 }
