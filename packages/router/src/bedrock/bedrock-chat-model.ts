@@ -87,8 +87,11 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
       const requestId = http.requestId ?? output.$metadata.requestId
       // in JSON-tool mode the forced tool's arguments are the answer's text (one converter per stream)
       let answer: ((part: ChatStreamPart) => void) | undefined
-      const through = (emit: (part: ChatStreamPart) => void) =>
-        jsonTool === undefined ? emit : (answer ??= emitAnswerFromJsonTool(emit, jsonTool))
+      const through = (emit: (part: ChatStreamPart) => void) => {
+        if (jsonTool === undefined) return emit
+        answer ??= emitAnswerFromJsonTool(emit, jsonTool)
+        return answer
+      }
       return {
         chunks: output.stream,
         toParts: (event: ConverseStreamOutput, emit) => parts.map(event, through(emit)),
