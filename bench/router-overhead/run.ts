@@ -180,6 +180,44 @@ function bars(summaries: ClientSummary[]) {
   }
 }
 
+/**
+ * Writes results/latest.json: settings, checkout, and per group the summaries, the bars and every
+ * round's raw numbers. Written after every round too (`roundsDone` says how many), so a run cut
+ * short still leaves its rounds so far.
+ */
+function writeResults(run: {
+  checkout: ReturnType<typeof describeCheckout>
+  loadAverage: { start: number[]; end?: number[] }
+  roundsDone: number
+  requests?: { server: number; calls: number }
+  groups: Group[]
+}): string {
+  mkdirSync(resultsDirectory, { recursive: true })
+  const file = join(resultsDirectory, 'latest.json')
+  const results = run.groups.map((group) => {
+    const summaries = summarize(group)
+    return {
+      provider: group.provider,
+      mode: group.mode,
+      bars: bars(summaries),
+      clients: summaries,
+      rounds: Object.fromEntries(group.rounds),
+    }
+  })
+  const json = {
+    date: new Date().toISOString(),
+    node: process.version,
+    checkout: run.checkout,
+    settings: { calls, rounds, warmup, concurrency, providers, modes },
+    roundsDone: run.roundsDone,
+    loadAverage: run.loadAverage,
+    requests: run.requests,
+    results,
+  }
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
+  return file
+}
+
 async function main(): Promise<void> {
   ;(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false
   const checkout = describeCheckout()
@@ -267,6 +305,7 @@ async function main(): Promise<void> {
         for (const [client, result] of results) group.rounds.get(client)?.push(result as RoundResult)
         callsMade += 2 * calls * order.length
       }
+      writeResults({ checkout, loadAverage: { start: loadStart }, roundsDone: round + 1, groups })
       console.log(
         `round ${round + 1}/${rounds} done in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       )
@@ -330,30 +369,13 @@ async function main(): Promise<void> {
       `\nserver answered ${requests} requests for ${callsMade} calls${oneRequestPerCall ? ' (one request per call)' : ' — MISMATCH: some client retried or sent extra requests'}; load average ${loadEnd.map((l) => l.toFixed(1)).join(' ')} at the end`,
     )
 
-    mkdirSync(resultsDirectory, { recursive: true })
-    const file = join(resultsDirectory, 'latest.json')
-    writeFileSync(
-      file,
-      `${JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          node: process.version,
-          checkout,
-          settings: { calls, rounds, warmup, concurrency, providers, modes },
-          loadAverage: { start: loadStart, end: loadEnd },
-          requests: { server: requests, calls: callsMade },
-          results: report.map((r) => ({
-            provider: r.provider,
-            mode: r.mode,
-            bars: r.bars,
-            clients: r.summaries,
-            rounds: Object.fromEntries(r.rounds),
-          })),
-        },
-        null,
-        2,
-      )}\n`,
-    )
+    const file = writeResults({
+      checkout,
+      loadAverage: { start: loadStart, end: loadEnd },
+      roundsDone: rounds,
+      requests: { server: requests, calls: callsMade },
+      groups,
+    })
     console.log(`results: ${file}`)
     if (!oneRequestPerCall) process.exitCode = 1
   } finally {
