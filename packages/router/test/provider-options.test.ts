@@ -150,8 +150,8 @@ describe('OpenAI Chat Completions options', () => {
       },
     })
     expect(settings(response.warnings)).toEqual([
-      'providerOptions.openai.webSearchOptions.radiusKm',
       'providerOptions.openai.temperatureBoost',
+      'providerOptions.openai.webSearchOptions.radiusKm',
     ])
     const sent = JSON.stringify(bodyOf(fake))
     for (const word of ['temperatureBoost', 'temperature_boost', 'radius', 'thinking'])

@@ -18,6 +18,7 @@ const schema = z.strictObject({
     ])
     .optional(),
   passThrough: z.record(z.string(), z.unknown()).optional(),
+  parts: z.array(z.strictObject({ text: z.string() })).optional(),
 })
 
 function read(options: Record<string, unknown>, hints?: Record<string, string>) {
@@ -32,6 +33,9 @@ function read(options: Record<string, unknown>, hints?: Record<string, string>) 
   })
   return { value, warnings }
 }
+
+const settings = (warnings: Warning[]) =>
+  warnings.flatMap((warning) => (warning.type === 'unsupported-setting' ? [warning.setting] : []))
 
 function errorOf(run: () => unknown): InvalidRequestError {
   try {
@@ -70,12 +74,12 @@ describe('readProviderOptions', () => {
     expect(warnings).toEqual([
       {
         type: 'unsupported-setting',
-        setting: 'providerOptions.acme.webSearchOptions.radius',
+        setting: 'providerOptions.acme.mystery',
         details: 'not a known Acme option; it was not sent',
       },
       {
         type: 'unsupported-setting',
-        setting: 'providerOptions.acme.mystery',
+        setting: 'providerOptions.acme.webSearchOptions.radius',
         details: 'not a known Acme option; it was not sent',
       },
     ])
@@ -111,6 +115,18 @@ describe('readProviderOptions', () => {
       ]),
     )
     expect(warnings).toHaveLength(2)
+  })
+
+  it('walks into arrays and discriminated unions to find unknown keys', () => {
+    const { value, warnings } = read({
+      parts: [{ text: 'a' }, { text: 'b', weight: 2 }],
+      thinking: { type: 'disabled', budget_tokens: 5 },
+    })
+    expect(value).toEqual({ parts: [{ text: 'a' }, { text: 'b' }], thinking: { type: 'disabled' } })
+    expect(settings(warnings)).toEqual([
+      'providerOptions.acme.parts[1].weight',
+      'providerOptions.acme.thinking.budget_tokens',
+    ])
   })
 
   it('says where a misplaced option belongs', () => {

@@ -23,23 +23,22 @@ export interface ProviderOptionsContext {
   hints?: Readonly<Record<string, string>>
 }
 
-const MAX_ROUNDS = 8
-
 /**
  * Reads `providerOptions[providerKey]` with the provider's options schema: the one way every
  * adapter reads vendor settings, on a request, a message, a content part or a tool.
  *
  * - Options are named in camelCase. The provider's own snake_case spelling of a known name
  *   (`budget_tokens` for `budgetTokens`, `parallel_tool_calls` for `parallelToolCalls`) is read as
- *   that name, at any depth.
+ *   that name, at any depth; the keys of a record (`logitBias`, `extraBody`) are kept as written.
  * - A key the schema does not know, at any depth, is left out and reported as an
  *   `unsupported-setting` warning naming its path (`providerOptions.openai.webSearchOptions.foo`):
  *   never sent, never dropped silently. The caller's objects are not changed.
  * - A known key with a wrong value fails the call before anything is sent.
  *
- * The schema must be built from `z.strictObject` at every level where unknown keys are to be
- * reported (a `z.record` takes any key, for pass-through fields such as Bedrock's
- * `additionalModelRequestFields`).
+ * The schema is built from `z.strictObject` wherever unknown keys are to be reported (a `z.record`
+ * takes any key, for pass-through fields such as Bedrock's `additionalModelRequestFields`), with
+ * `optional`, `array` and discriminated unions between them. Known keys are sorted out by walking
+ * the schema, so a request with valid options costs one plain `safeParse` (about a microsecond).
  *
  * @returns the parsed options, or `undefined` when there are none for this provider.
  * @throws InvalidRequestError naming each wrong field (`providerOptions.openai.reasoningEffort`).
@@ -52,52 +51,127 @@ export function readProviderOptions<T>(
   const value = providerOptions?.[context.providerKey]
   if (value === undefined) return undefined
   const prefix = `${context.path}.${context.providerKey}`
-  let input: unknown = value
-  /** Keys renamed from snake_case in this read: `${path}\0${camelKey}` → the key as the caller wrote it. */
-  const renamed = new Map<string, string>()
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const result = schema.safeParse(input, { reportInput: true })
-    if (result.success) return result.data
-    const unknown = result.error.issues.filter((issue) => issue.code === 'unrecognized_keys')
-    if (unknown.length === 0) throw invalidOptions(result.error.issues, prefix, context.provider)
-    let retry = false
-    for (const issue of unknown) {
-      const container = valueAt(input, issue.path)
-      if (!isRecord(container)) continue
-      const at = formatPath(issue.path)
-      for (const key of issue.keys) {
-        const camel = toCamelCase(key)
-        /** Set when `key` is the camelCase name this read gave a snake_case key. */
-        const renamedFrom = renamed.get(`${at}\0${key}`)
-        if (renamedFrom === undefined && camel !== key && !(camel in container)) {
-          input = edit(input, issue.path, (object) => {
-            object[camel] = object[key]
-            delete object[key]
-          })
-          renamed.set(`${at}\0${camel}`, key)
-          retry = true
-          continue
-        }
-        const original = renamedFrom ?? key
-        input = edit(input, issue.path, (object) => {
-          delete object[key]
-        })
-        const twice = renamedFrom === undefined && camel !== key
-        context.warnings.push({
-          type: 'unsupported-setting',
-          setting: joinPath(joinPath(prefix, at), original),
-          details:
-            (issue.path.length === 0 ? context.hints?.[original] : undefined) ??
-            (twice
-              ? `given twice (as ${camel} and ${original}); ${original} was not sent`
-              : `not a known ${context.label} option; it was not sent`),
-        })
-        retry = true
+  const input = normalize(value, schema, { parent: undefined, segment: prefix, context })
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  // only now pay for the received values in the messages (reportInput leaves zod's fast path)
+  const explained = schema.safeParse(input, { reportInput: true })
+  const issues = explained.success ? result.error.issues : explained.error.issues
+  throw invalidOptions(issues, prefix, context.provider)
+}
+
+/** The parts of a zod schema's definition the walk reads. */
+interface SchemaDef {
+  type: string
+  innerType?: z.ZodType
+  element?: z.ZodType
+  shape?: Record<string, z.ZodType>
+  catchall?: z.ZodType
+  discriminator?: string
+  options?: z.ZodType[]
+  values?: unknown[]
+}
+
+function defOf(schema: z.ZodType | undefined): SchemaDef | undefined {
+  return (schema as unknown as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def
+}
+
+/** Where the walk is; the path is only spelled out for a warning. */
+interface Walk {
+  parent: Walk | undefined
+  /** The key or index under the parent, or the whole prefix at the top. */
+  segment: string | number
+  context: ProviderOptionsContext
+}
+
+function pathOf(walk: Walk): string {
+  if (walk.parent === undefined) return String(walk.segment)
+  return joinPath(pathOf(walk.parent), formatPath([walk.segment]))
+}
+
+/** A copy of `value` with snake_case spellings of known keys renamed and unknown keys left out (and reported). */
+function normalize(value: unknown, schema: z.ZodType, walk: Walk): unknown {
+  const def = defOf(schema)
+  if (def === undefined) return value
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'readonly':
+      return def.innerType === undefined ? value : normalize(value, def.innerType, walk)
+    case 'array': {
+      const element = def.element
+      if (!Array.isArray(value) || element === undefined) return value
+      return value.map((item, index) =>
+        normalize(item, element, { parent: walk, segment: index, context: walk.context }),
+      )
+    }
+    case 'union': {
+      // a discriminated union: walk the option the discriminator picks (the parse reports a bad one)
+      const key = def.discriminator
+      if (key === undefined || !isRecord(value)) return value
+      const option = def.options?.find((candidate) =>
+        defOf(defOf(candidate)?.shape?.[key])?.values?.includes(value[key]),
+      )
+      return option === undefined ? value : normalize(value, option, walk)
+    }
+    case 'object':
+      return isRecord(value) ? normalizeObject(value, def, walk) : value
+    default:
+      return value
+  }
+}
+
+function normalizeObject(
+  value: Record<string, unknown>,
+  def: SchemaDef,
+  walk: Walk,
+): Record<string, unknown> {
+  const shape = def.shape ?? {}
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const item = value[key]
+    let known: string | undefined
+    let twice = false
+    if (Object.hasOwn(shape, key)) known = key
+    else {
+      const camel = toCamelCase(key)
+      if (camel !== key && Object.hasOwn(shape, camel)) {
+        if (Object.hasOwn(value, camel)) twice = true
+        else known = camel
       }
     }
-    if (!retry) throw invalidOptions(result.error.issues, prefix, context.provider)
+    if (known !== undefined) {
+      const child = shape[known] as z.ZodType
+      out[known] = needsWalk(child)
+        ? normalize(item, child, { parent: walk, segment: known, context: walk.context })
+        : item
+      continue
+    }
+    if (defOf(def.catchall)?.type !== 'never') {
+      out[key] = item
+      continue
+    }
+    const { context } = walk
+    context.warnings.push({
+      type: 'unsupported-setting',
+      setting: joinPath(pathOf(walk), formatPath([key])),
+      details:
+        (walk.parent === undefined ? context.hints?.[key] : undefined) ??
+        (twice
+          ? `given twice (as ${toCamelCase(key)} and ${key}); ${key} was not sent`
+          : `not a known ${context.label} option; it was not sent`),
+    })
   }
-  throw invalidOptions([], prefix, context.provider)
+  return out
+}
+
+/** Whether a field's schema has objects inside whose keys need sorting out. */
+function needsWalk(schema: z.ZodType): boolean {
+  let def = defOf(schema)
+  while (def !== undefined && def.innerType !== undefined && def.type !== 'pipe') def = defOf(def.innerType)
+  return def !== undefined && (def.type === 'object' || def.type === 'array' || def.type === 'union')
 }
 
 function invalidOptions(
@@ -105,9 +179,15 @@ function invalidOptions(
   prefix: string,
   provider: string,
 ): InvalidRequestError {
-  const found: ValidationIssue[] = issues
-    .filter((issue) => issue.code !== 'unrecognized_keys')
-    .map((issue) => toIssue(issue, prefix))
+  const found: ValidationIssue[] = issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? // only for schema shapes the walk does not know: still never sent
+        issue.keys.map((key) => ({
+          path: joinPath(joinPath(prefix, formatPath(issue.path)), formatPath([key])),
+          message: 'not a known option',
+        }))
+      : [toIssue(issue, prefix)],
+  )
   if (found.length === 0) found.push({ path: prefix, message: 'could not be read' })
   const lines = found.map((issue) => `  - ${issue.path}: ${issue.message}`)
   const noun = found.length === 1 ? 'problem' : 'problems'
@@ -159,31 +239,4 @@ function toCamelCase(key: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined
-    value = (value as Record<PropertyKey, unknown>)[key]
-  }
-  return value
-}
-
-/** A copy of `root` with the object at `path` (and every container above it) copied, then changed. */
-function edit(
-  root: unknown,
-  path: readonly PropertyKey[],
-  change: (object: Record<PropertyKey, unknown>) => void,
-): unknown {
-  const copy = (value: unknown) => (Array.isArray(value) ? [...value] : { ...(value as object) })
-  const top = copy(root) as Record<PropertyKey, unknown>
-  let current = top
-  for (const key of path) {
-    const next = copy(current[key]) as Record<PropertyKey, unknown>
-    current[key] = next
-    current = next
-  }
-  change(current)
-  return top
 }
