@@ -6,7 +6,7 @@
  *   compiler options `tsc --init` writes (TypeScript 5.9: `module: nodenext`, `target: esnext`,
  *   `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, ...) plus `types: ["node"]`,
  *   against the built workspace packages (their `exports` and `.d.ts`, as a consumer sees them).
- *   Run `pnpm build` first (`pnpm test` does).
+ *   The packages are built once per run by `ensure-built.ts`.
  * - Every emitted file must parse on this Node (`node --check`): `target: esnext` keeps syntax
  *   such as `using` that Node 20 cannot run, so a README that uses it fails here.
  * - Every block is then run with `node`, with the provider SDKs pointed at loopback fakes through
@@ -38,6 +38,7 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from './ensure-built'
 
 const execFileAsync = promisify(execFile)
 
@@ -229,11 +230,7 @@ function answers() {
 }
 
 beforeAll(async () => {
-  for (const name of ['provider', 'router', 'parser']) {
-    if (!existsSync(join(root, 'packages', name, 'dist'))) {
-      throw new Error(`@ql/${name} is not built: run \`pnpm build\` first`)
-    }
-  }
+  await ensureBuilt()
   mkdirSync(join(root, '.tmp'), { recursive: true })
   project = mkdtempSync(join(root, '.tmp', 'readme-blocks-'))
   writeFileSync(
@@ -246,10 +243,9 @@ beforeAll(async () => {
     block.file = join(project, `${slug}-${block.codeStartLine}-${index}.${block.extension}`)
     writeFileSync(block.file, block.code)
   })
-  let started = performance.now()
+  const started = performance.now()
   typecheck()
-  console.error(`typecheck ${Math.round(performance.now() - started)} ms`)
-  started = performance.now()
+  const typechecked = performance.now()
 
   const testing = join(root, 'packages', 'router', 'dist', 'testing', 'index.js')
   const { startFakeProvider } = (await import(pathToFileURL(testing).href)) as {
@@ -275,8 +271,12 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock!.baseURL,
   }
   await runAll(env)
-  console.error(`runs ${Math.round(performance.now() - started)} ms`)
-}, 120_000)
+  // where this file's time goes, for the suite's timing notes
+  console.info(
+    `README blocks: ${checked.length} typechecked in ${Math.round(typechecked - started)} ms, ` +
+      `${checked.filter((block) => block.mode === 'run').length} run in ${Math.round(performance.now() - typechecked)} ms`,
+  )
+}, 420_000)
 
 afterAll(async () => {
   await Promise.all(fakes.map((fake) => fake.close()))
