@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -6,6 +7,9 @@ import { defineConfig } from 'vitest/config'
  */
 export default defineConfig({
   test: {
+    // vitest's default in run mode is one worker fewer than the cores: a single worker on a
+    // 2-core machine, with the second core idle whenever no child process (build, npm) runs
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '.tmp/vitest-report.json' },
