@@ -1,8 +1,9 @@
 import { createAnthropic } from '../src/anthropic/index'
 import { anthropicAdapterWire } from './anthropic-wire'
-import { runConformance } from './conformance/run-conformance'
+import { passThrough } from './conformance/pass-through'
+import { type ConformanceTarget, runConformance } from './conformance/run-conformance'
 
-runConformance({
+const target: ConformanceTarget = {
   name: 'anthropic',
   protocol: 'anthropic',
   modelId: 'claude-test',
@@ -10,4 +11,8 @@ runConformance({
     createAnthropic({ baseURL: fake.baseURL, apiKey: settings?.apiKey }).chat('claude-test'),
   supports: { structuredOutput: true, reasoning: true },
   wire: anthropicAdapterWire,
-})
+}
+
+runConformance(target)
+// the whole suite again, through a middleware that changes nothing
+runConformance(passThrough(target))

@@ -1,8 +1,9 @@
 import { createBedrock } from '../src/bedrock/index'
 import { bedrockAdapterWire } from './bedrock-wire'
-import { runConformance } from './conformance/run-conformance'
+import { passThrough } from './conformance/pass-through'
+import { type ConformanceTarget, runConformance } from './conformance/run-conformance'
 
-runConformance({
+const target: ConformanceTarget = {
   name: 'bedrock',
   protocol: 'bedrock',
   modelId: 'anthropic.claude-test-v1:0',
@@ -13,4 +14,8 @@ runConformance({
     ),
   supports: { structuredOutput: true, reasoning: true },
   wire: bedrockAdapterWire,
-})
+}
+
+runConformance(target)
+// the whole suite again, through a middleware that changes nothing
+runConformance(passThrough(target))

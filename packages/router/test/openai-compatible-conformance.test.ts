@@ -1,8 +1,9 @@
 import { createOpenAICompatible } from '../src/openai-compatible/index'
-import { runConformance } from './conformance/run-conformance'
+import { passThrough } from './conformance/pass-through'
+import { type ConformanceTarget, runConformance } from './conformance/run-conformance'
 import { openaiCompatibleWire } from './conformance/wire-openai'
 
-runConformance({
+const target: ConformanceTarget = {
   name: 'vllm',
   protocol: 'openai',
   modelId: 'llama-3.1-8b',
@@ -12,4 +13,8 @@ runConformance({
     ),
   supports: { structuredOutput: true, reasoning: true },
   wire: openaiCompatibleWire('llama-3.1-8b'),
-})
+}
+
+runConformance(target)
+// the whole suite again, through a middleware that changes nothing
+runConformance(passThrough(target))

@@ -1,11 +1,16 @@
 import { createOpenAI } from '../src/openai/index'
-import { runConformance } from './conformance/run-conformance'
+import { passThrough } from './conformance/pass-through'
+import { type ConformanceTarget, runConformance } from './conformance/run-conformance'
 
-runConformance({
+const target: ConformanceTarget = {
   name: 'openai',
   protocol: 'openai',
   modelId: 'gpt-4o-mini',
   createModel: (fake, settings) =>
     createOpenAI({ baseURL: fake.baseURL, apiKey: settings?.apiKey }).chat('gpt-4o-mini'),
   supports: { structuredOutput: true, reasoning: false },
-})
+}
+
+runConformance(target)
+// the whole suite again, through a middleware that changes nothing
+runConformance(passThrough(target))

@@ -1,8 +1,9 @@
 import { createOpenAI } from '../src/openai/index'
-import { runConformance } from './conformance/run-conformance'
+import { passThrough } from './conformance/pass-through'
+import { type ConformanceTarget, runConformance } from './conformance/run-conformance'
 import { openaiResponsesWire } from './conformance/wire-openai'
 
-runConformance({
+const target: ConformanceTarget = {
   name: 'openai',
   protocol: 'openai',
   modelId: 'gpt-4o-mini',
@@ -10,4 +11,8 @@ runConformance({
     createOpenAI({ baseURL: fake.baseURL, apiKey: settings?.apiKey }).responses('gpt-4o-mini'),
   supports: { structuredOutput: true, reasoning: true },
   wire: openaiResponsesWire,
-})
+}
+
+runConformance(target)
+// the whole suite again, through a middleware that changes nothing
+runConformance(passThrough(target))

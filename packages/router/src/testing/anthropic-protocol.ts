@@ -71,6 +71,8 @@ export const anthropicProtocol: FakeProtocol = {
     }
   },
 
+  streamHeaders: (context) => ({ 'request-id': `req_fake_${context.sequence}` }),
+
   renderStream(answer, context) {
     const frames: string[] = []
     const shell = messageShell(answer, context)

@@ -76,6 +76,8 @@ export const bedrockProtocol: FakeProtocol = {
     }
   },
 
+  streamHeaders: (context) => ({ 'x-amzn-requestid': requestId(context) }),
+
   renderStream(answer) {
     const frames: Uint8Array[] = [event('messageStart', { role: 'assistant' })]
     const size = Math.max(1, answer.chunkSize ?? 4)

@@ -35,6 +35,8 @@ export interface FakeProtocol {
   renderAnswer(answer: FakeAnswer, context: FakeRequestContext): FakeHttpResponse
   /** The content type of streaming responses (`text/event-stream`, `application/vnd.amazon.eventstream`). */
   readonly streamContentType: string
+  /** The headers a streaming answer carries besides its content type (the provider's request id). */
+  streamHeaders(context: FakeRequestContext): Record<string, string>
   /** The frames of a streaming answer, terminal event(s) last. */
   renderStream(answer: FakeAnswer, context: FakeRequestContext): (string | Uint8Array)[]
   /** An HTTP error with the provider's error body. */

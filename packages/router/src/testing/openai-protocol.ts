@@ -131,6 +131,8 @@ export const openaiProtocol: FakeProtocol = {
     }
   },
 
+  streamHeaders: (context) => ({ 'x-request-id': `req_fake_${context.sequence}` }),
+
   renderStream(answer, context) {
     if (isResponses(context)) return renderResponsesStream(answer, context)
     const size = answer.chunkSize ?? 4

@@ -138,7 +138,11 @@ export async function startFakeServer(
     const frames = protocol.renderStream(step, context)
     // a fault scripted past the last frame fires in place of the end of the stream
     const faultAt = Math.min(afterChunks, frames.length)
-    ;(res as ServerResponse).writeHead(200, { 'content-type': protocol.streamContentType, ...step.headers })
+    ;(res as ServerResponse).writeHead(200, {
+      'content-type': protocol.streamContentType,
+      ...protocol.streamHeaders(context),
+      ...step.headers,
+    })
     const delay = step.chunkDelayMs ?? 0
     // a reset waits until the frames before it are flushed to the socket, else destroying the
     // socket discards them and the client never sees the deltas that preceded the reset

@@ -11,8 +11,10 @@ import {
   isZodSchema,
   type QlError,
   qlErrorFromJSON,
+  relayChatStream,
   toJsonSchema,
   validateChatRequest,
+  wrapChatModel,
 } from '@ql/provider'
 import { describe, expect, it, vi } from 'vitest'
 import { type FakeProvider, type FakeStep, startFakeProvider } from '../../src/testing/index'
@@ -32,6 +34,8 @@ import { openaiWire } from './wire-openai'
 export interface ConformanceTarget {
   /** The adapter's provider name, as it reports it in responses and errors (for example `openai`). */
   name: string
+  /** The suite's title, when it differs from `name` (a wrapped adapter). */
+  title?: string
   /** The wire protocol its fake speaks. */
   protocol: 'openai' | 'anthropic' | 'bedrock'
   /** Builds the model against the running fake, with the given API key (if the provider uses keys). */
@@ -79,8 +83,23 @@ async function call(
   const last = events.at(-1)
   expect(last?.type).toBe('finish')
   if (last?.type === 'finish') expect(last.response).toEqual(response)
+  expectMetadataFirst(model, response, events)
   expectAnswerSurvivesJson(response, events)
   return { response, events }
+}
+
+/**
+ * A stream announces who answers before any content: one `metadata` event first, with the
+ * provider, the model, the request id and the response headers the response carries too.
+ */
+function expectMetadataFirst(model: ChatModel, response: ChatResponse, events: ChatStreamEvent[]): void {
+  const [first] = events
+  expect(first?.type).toBe('metadata')
+  expect(events.filter((event) => event.type === 'metadata')).toHaveLength(1)
+  if (first?.type !== 'metadata') return
+  expect(first.provider).toBe(model.provider)
+  expect(first.requestId).toBe(response.requestId)
+  expect(first.headers).toEqual(response.headers)
 }
 
 /** What a checkpoint does to a value. */
@@ -210,7 +229,7 @@ export function runConformance(target: ConformanceTarget): void {
 
   const hello: ChatRequest = { messages: [{ role: 'user', content: 'Say hello.' }] }
 
-  describe(`conformance: ${target.name}`, () => {
+  describe(`conformance: ${target.title ?? target.name}`, () => {
     describe.each(MODES)('%s', (mode) => {
       const stream = mode === 'stream'
 
@@ -245,6 +264,19 @@ export function runConformance(target: ConformanceTarget): void {
           const { response } = await call(model, hello, mode)
           expect(response.modelId).toBe('answering-model-2025')
         })
+      })
+
+      it('carries the response headers and the request id, credentials removed', async () => {
+        await withFake(
+          [{ text: 'ok', headers: { 'x-ratelimit-remaining-requests': '99', 'set-cookie': 'session=abc' } }],
+          async (_fake, model) => {
+            const { response } = await call(model, hello, mode)
+            expect(response.headers?.['x-ratelimit-remaining-requests']).toBe('99')
+            expect(response.headers?.['set-cookie']).toBeUndefined()
+            expect(response.requestId).toMatch(/\S/)
+            expect(Object.values(response.headers ?? {})).toContain(response.requestId)
+          },
+        )
       })
 
       it('sends a system prompt and a multi-turn conversation', async () => {
@@ -581,6 +613,24 @@ export function runConformance(target: ConformanceTarget): void {
               const { error, events } = await fail(model, hello, mode)
               expect(error.code).toBe(wire.inStreamError.code)
               expect(events.some((e) => e.type === 'text-delta')).toBe(true)
+            })
+          })
+
+          it('a middleware that rewrites text deltas rewrites the response', async () => {
+            await withFake([{ text: 'Hello world' }], async (fake, model) => {
+              const shouting = wrapChatModel(model, {
+                wrapStream: ({ doStream }) =>
+                  relayChatStream(doStream(), {
+                    map: (event) =>
+                      event.type === 'text-delta' ? { ...event, delta: event.delta.toUpperCase() } : event,
+                  }),
+              })
+              const { response, events } = await call(shouting, hello, mode)
+              expect(textOf(events)).toBe('HELLO WORLD')
+              expect(response.text).toBe('HELLO WORLD')
+              expect(response.message.content).toEqual([{ type: 'text', text: 'HELLO WORLD' }])
+              expect(response.provider).toBe(target.name)
+              expect(fake.requests).toHaveLength(1)
             })
           })
 
