@@ -136,6 +136,18 @@ describe('OpenAI Chat Completions options', () => {
     }
   })
 
+  it('walks into a union of a string and an array of parts to find an unknown key', async () => {
+    await using fake = await fakeFor('openai')
+    const response = await fake.model.generate({
+      ...hello,
+      providerOptions: {
+        openai: { prediction: { type: 'content', content: [{ type: 'text', text: 'x', weight: 2 }] } },
+      },
+    })
+    expect(bodyOf(fake).prediction).toEqual({ type: 'content', content: [{ type: 'text', text: 'x' }] })
+    expect(settings(response.warnings)).toEqual(['providerOptions.openai.prediction.content[0].weight'])
+  })
+
   it('warns about unknown keys, at the top and nested, and does not send them', async () => {
     await using fake = await fakeFor('openai')
     const response = await fake.model.generate({

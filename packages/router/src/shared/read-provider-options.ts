@@ -107,13 +107,21 @@ function normalize(value: unknown, schema: z.ZodType, walk: Walk): unknown {
       )
     }
     case 'union': {
-      // a discriminated union: walk the option the discriminator picks (the parse reports a bad one)
       const key = def.discriminator
-      if (key === undefined || !isRecord(value)) return value
-      const option = def.options?.find((candidate) =>
-        defOf(defOf(candidate)?.shape?.[key])?.values?.includes(value[key]),
-      )
-      return option === undefined ? value : normalize(value, option, walk)
+      const options = def.options ?? []
+      // a discriminated union: the option the discriminator picks (the parse reports a bad one);
+      // another union: its only option of the value's kind (array or object), if there is one
+      const matching =
+        key !== undefined
+          ? options.filter(
+              (option) => isRecord(value) && defOf(defOf(option)?.shape?.[key])?.values?.includes(value[key]),
+            )
+          : options.filter(
+              (option) =>
+                kindOf(option) === (Array.isArray(value) ? 'array' : isRecord(value) ? 'object' : 'other'),
+            )
+      const [only] = matching
+      return matching.length === 1 && only !== undefined ? normalize(value, only, walk) : value
     }
     case 'object':
       return isRecord(value) ? normalizeObject(value, def, walk) : value
@@ -170,8 +178,16 @@ function normalizeObject(
 /** Whether a field's schema has objects inside whose keys need sorting out. */
 function needsWalk(schema: z.ZodType): boolean {
   let def = defOf(schema)
-  while (def !== undefined && def.innerType !== undefined && def.type !== 'pipe') def = defOf(def.innerType)
+  while (def !== undefined && def.innerType !== undefined) def = defOf(def.innerType)
   return def !== undefined && (def.type === 'object' || def.type === 'array' || def.type === 'union')
+}
+
+/** What kind of value a schema takes, for picking the option of a union to walk. */
+function kindOf(schema: z.ZodType): 'array' | 'object' | 'other' {
+  let def = defOf(schema)
+  while (def !== undefined && def.innerType !== undefined) def = defOf(def.innerType)
+  if (def?.type === 'array') return 'array'
+  return def?.type === 'object' || def?.type === 'record' ? 'object' : 'other'
 }
 
 function invalidOptions(
