@@ -191,7 +191,7 @@ describe('OpenAI request mapping', () => {
     expect(bodyOf(fake, 1)).not.toHaveProperty('temperature')
   })
 
-  it('passes providerOptions.openai through in snake_case, keeping adapter-owned fields', async () => {
+  it('reads providerOptions.openai (its snake_case names too); an unknown key such as model is not sent', async () => {
     await using fake = await startOpenAI([{ text: 'ok' }])
     const response = await model(fake, 'o4-mini').generate({
       ...hello,
