@@ -3,7 +3,7 @@ import { createChatResponse } from './create-chat-response'
 import { InvalidResponseError } from './errors/invalid-response-error'
 import type { QlError } from './errors/ql-error'
 import { toQlError } from './errors/to-ql-error'
-import { EventStream, type EventSource } from './event-stream'
+import { type EventSource, EventStream } from './event-stream'
 import type { ChatResponse } from './schemas/chat-response'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 import type { ReasoningPart, TextPart, ToolCallPart } from './schemas/content-parts'
@@ -22,6 +22,10 @@ export interface RelayChatStreamOptions {
    * Leave it out to forward every event as it is; `response` is then the inner stream's response.
    */
   map?: ((event: ChatStreamEvent) => RelayedEvents | Promise<RelayedEvents>) | undefined
+  /** Who the relay speaks for, named in errors that come before the inner stream says who answers. */
+  provider?: string | undefined
+  /** The model the relay speaks for, named in errors that come before the inner stream's metadata. */
+  modelId?: string | undefined
 }
 
 /**
@@ -46,7 +50,7 @@ export function relayChatStream(
   source: ChatStream | (() => ChatStream | Promise<ChatStream>),
   options: RelayChatStreamOptions = {},
 ): ChatStream {
-  return new EventStream(new RelaySource(source, options.map))
+  return new EventStream(new RelaySource(source, options))
 }
 
 class RelaySource implements EventSource {
@@ -61,11 +65,13 @@ class RelaySource implements EventSource {
 
   constructor(
     source: ChatStream | (() => ChatStream | Promise<ChatStream>),
-    map: RelayChatStreamOptions['map'],
+    options: RelayChatStreamOptions,
   ) {
     this.#source = source
-    this.#map = map
-    this.#rebuild = map === undefined ? undefined : new ResponseRebuilder()
+    this.#map = options.map
+    this.#rebuild = options.map === undefined ? undefined : new ResponseRebuilder()
+    this.#provider = options.provider
+    this.#modelId = options.modelId
   }
 
   async pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {

@@ -27,7 +27,9 @@ export interface ChatModelMiddleware {
     call: Omit<ChatModelMiddlewareCall, 'request'> & { request: ChatRequest; method: 'generate' | 'stream' },
   ) => ChatRequest | Promise<ChatRequest>
   /** Wraps `generate`: call `doGenerate()` for the inner answer, or answer yourself (a cache hit). */
-  wrapGenerate?: (call: ChatModelMiddlewareCall & { doGenerate: () => Promise<ChatResponse> }) => Promise<ChatResponse>
+  wrapGenerate?: (
+    call: ChatModelMiddlewareCall & { doGenerate: () => Promise<ChatResponse> },
+  ) => Promise<ChatResponse>
   /**
    * Wraps `stream`: call `doStream()` for the inner stream and return it, or a relay of it
    * (`relayChatStream(doStream(), { map })`) to observe or transform its events.
@@ -59,7 +61,10 @@ export interface ChatModelMiddleware {
  * })
  * ```
  */
-export function wrapChatModel(model: ChatModel, middleware: ChatModelMiddleware | ChatModelMiddleware[]): ChatModel {
+export function wrapChatModel(
+  model: ChatModel,
+  middleware: ChatModelMiddleware | ChatModelMiddleware[],
+): ChatModel {
   const links = Array.isArray(middleware) ? middleware : [middleware]
   return links.reduceRight<ChatModel>((inner, link) => wrapOnce(inner, link), model)
 }
@@ -102,7 +107,10 @@ function wrapOnce(model: ChatModel, middleware: ChatModelMiddleware): ChatModel 
     },
     stream(request: ChatRequest, options: CallOptions = {}): ChatStream {
       if (middleware.transformRequest !== undefined) {
-        return relayChatStream(async () => streamFrom(await transform(request, options, 'stream'), options))
+        return relayChatStream(
+          async () => streamFrom(await transform(request, options, 'stream'), options),
+          context,
+        )
       }
       try {
         return streamFrom(request, options)
@@ -110,7 +118,7 @@ function wrapOnce(model: ChatModel, middleware: ChatModelMiddleware): ChatModel 
         const failure = toQlError(error, context)
         return relayChatStream(() => {
           throw failure
-        })
+        }, context)
       }
     },
   }
