@@ -9,7 +9,7 @@
 import { execFileSync, fork } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import {
@@ -41,6 +41,7 @@ const { values: flags } = parseArgs({
     modes: { type: 'string', default: MODES.join(',') },
     profile: { type: 'boolean', default: false },
     'profile-client': { type: 'string', default: 'ours' },
+    out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -48,7 +49,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`usage: pnpm run bench:router-overhead [--quick] [--calls N] [--rounds N] [--warmup N]
        [--concurrency N] [--providers openai,anthropic,bedrock] [--modes generate,stream]
-       [--profile [--profile-client ours|raw|ai-sdk]]`)
+       [--out results/latest.json] [--profile [--profile-client ours|raw|ai-sdk]]`)
   process.exit(0)
 }
 
@@ -192,8 +193,8 @@ function writeResults(run: {
   requests?: { server: number; calls: number }
   groups: Group[]
 }): string {
-  mkdirSync(resultsDirectory, { recursive: true })
-  const file = join(resultsDirectory, 'latest.json')
+  const file = flags.out === undefined ? join(resultsDirectory, 'latest.json') : resolve(flags.out)
+  mkdirSync(dirname(file), { recursive: true })
   const results = run.groups.map((group) => {
     const summaries = summarize(group)
     return {
