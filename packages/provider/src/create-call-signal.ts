@@ -11,6 +11,8 @@ export interface CallSignal {
    * typed error to throw.
    */
   readonly signal: AbortSignal
+  /** Aborts the call with `reason` (a consumer that left, a failure found mid-stream), if it has not aborted yet. */
+  abort(reason: QlError): void
   /** Stops the timer and detaches from the caller's signal. Call it when the call ends. */
   dispose(): void
 }
@@ -59,6 +61,7 @@ export function createCallSignal(
   }
   return {
     signal: controller.signal,
+    abort,
     dispose: () => {
       for (const cleanup of cleanups.splice(0)) cleanup()
     },

@@ -4,7 +4,7 @@ import { createChatResponse } from './create-chat-response'
 import { InvalidResponseError } from './errors/invalid-response-error'
 import { QlError } from './errors/ql-error'
 import { toQlError } from './errors/to-ql-error'
-import { EventStream, type EventSource } from './event-stream'
+import { type EventSource, EventStream } from './event-stream'
 import { parseToolInput } from './parse-tool-input'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 import type { ChatStreamPart } from './schemas/chat-stream-part'
@@ -75,63 +75,83 @@ export interface CreateChatStreamOptions<Chunk = ChatStreamPart> {
  * })
  * ```
  */
-export function createChatStream<Chunk = ChatStreamPart>(options: CreateChatStreamOptions<Chunk>): ChatStream {
+export function createChatStream<Chunk = ChatStreamPart>(
+  options: CreateChatStreamOptions<Chunk>,
+): ChatStream {
   return new EventStream(new PartsSource(options))
 }
 
 /** A provider call as an {@link EventSource}: chunks in, events out, through one accumulator. */
 class PartsSource<Chunk> implements EventSource {
   readonly #options: CreateChatStreamOptions<Chunk>
-  readonly #consumer = new AbortController()
   readonly #accumulator: StreamAccumulator
+  readonly #toParts: (chunk: Chunk, emit: (part: ChatStreamPart) => void) => void
   #call: CallSignal | undefined
   #chunks: AsyncIterator<Chunk> | undefined
   #push: (event: ChatStreamEvent) => void = () => {}
   #pushed = 0
+  #stopped = false
   readonly #emit = (part: ChatStreamPart): void => this.#accumulator.accept(part)
 
   constructor(options: CreateChatStreamOptions<Chunk>) {
     this.#options = options
+    this.#toParts = options.toParts ?? ((chunk, emit) => emit(chunk as unknown as ChatStreamPart))
     this.#accumulator = new StreamAccumulator(options, (event) => {
       this.#pushed++
       this.#push(event)
     })
   }
 
-  async pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
+  pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
     this.#push = push
     this.#pushed = 0
-    const options = this.#options
-    try {
-      if (this.#chunks === undefined) {
-        this.#call = createCallSignal(options, this.#consumer.signal)
-        const source = await options.start(this.#call.signal)
-        this.#chunks = source[Symbol.asyncIterator]()
-      }
-      const signal = (this.#call as CallSignal).signal
-      const toParts = options.toParts
-      for (;;) {
-        const result = await this.#chunks.next()
-        if (signal.aborted) throw signal.reason
-        if (result.done === true) {
-          options.onEnd?.(this.#emit)
-          this.#accumulator.finish()
-          this.#call?.dispose()
-          return true
-        }
-        if (toParts === undefined) this.#accumulator.accept(result.value as ChatStreamPart)
-        else toParts(result.value, this.#emit)
-        if (this.#pushed > 0) return false
-      }
-    } catch (error) {
-      const failure = this.#toError(error)
-      this.#stop(failure)
-      throw failure
-    }
+    if (this.#chunks === undefined) return this.#start()
+    return this.#chunks.next().then(this.#onChunk, this.#onError)
   }
 
   async cancel(reason: QlError): Promise<void> {
     this.#stop(reason)
+  }
+
+  async #start(): Promise<boolean> {
+    try {
+      this.#call = createCallSignal(this.#options)
+      const source = await this.#options.start(this.#call.signal)
+      this.#chunks = source[Symbol.asyncIterator]()
+    } catch (error) {
+      return this.#onError(error)
+    }
+    if (this.#stopped) {
+      // the consumer left while the call was starting: close what it started
+      this.#chunks.return?.()?.catch(() => {})
+      return true
+    }
+    return this.#chunks.next().then(this.#onChunk, this.#onError)
+  }
+
+  /** One chunk in: its parts become events at once; a chunk without events reads the next one. */
+  readonly #onChunk = (result: IteratorResult<Chunk>): boolean | Promise<boolean> => {
+    try {
+      const signal = (this.#call as CallSignal).signal
+      if (signal.aborted) throw signal.reason
+      if (result.done === true) {
+        this.#options.onEnd?.(this.#emit)
+        this.#accumulator.finish()
+        this.#call?.dispose()
+        return true
+      }
+      this.#toParts(result.value, this.#emit)
+    } catch (error) {
+      return this.#onError(error)
+    }
+    if (this.#pushed > 0) return false
+    return (this.#chunks as AsyncIterator<Chunk>).next().then(this.#onChunk, this.#onError)
+  }
+
+  readonly #onError = (error: unknown): never => {
+    const failure = this.#toError(error)
+    this.#stop(failure)
+    throw failure
   }
 
   #toError(error: unknown): QlError {
@@ -139,16 +159,19 @@ class PartsSource<Chunk> implements EventSource {
     if (signal?.aborted === true && QlError.isInstance(signal.reason)) return signal.reason
     if (QlError.isInstance(error)) return error
     const options = this.#options
-    const mapped = options.mapError?.(error)
-    return mapped ?? toQlError(error, { provider: options.provider, modelId: options.modelId })
+    return (
+      options.mapError?.(error) ?? toQlError(error, { provider: options.provider, modelId: options.modelId })
+    )
   }
 
   /** Aborts the call (the SDK closes the connection) and lets go of the chunks and the timer. */
   #stop(reason: QlError): void {
-    if (!this.#consumer.signal.aborted) this.#consumer.abort(reason)
+    if (this.#stopped) return
+    this.#stopped = true
+    this.#call?.abort(reason)
+    this.#call?.dispose()
     const chunks = this.#chunks
     this.#chunks = undefined
-    this.#call?.dispose()
     chunks?.return?.()?.catch(() => {})
   }
 }
@@ -340,8 +363,11 @@ class StreamAccumulator {
 
 function mergeUsage(current: Usage, update: Partial<Usage>): Usage {
   const merged: Usage = { ...current }
-  for (const [key, value] of Object.entries(update) as [keyof Usage, number | undefined][]) {
-    if (value !== undefined) merged[key] = value
-  }
+  if (update.inputTokens !== undefined) merged.inputTokens = update.inputTokens
+  if (update.outputTokens !== undefined) merged.outputTokens = update.outputTokens
+  if (update.cachedInputTokens !== undefined) merged.cachedInputTokens = update.cachedInputTokens
+  if (update.cacheCreationInputTokens !== undefined)
+    merged.cacheCreationInputTokens = update.cacheCreationInputTokens
+  if (update.reasoningTokens !== undefined) merged.reasoningTokens = update.reasoningTokens
   return merged
 }

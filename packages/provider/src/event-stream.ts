@@ -16,14 +16,23 @@ export interface EventSource {
   cancel(reason: QlError): Promise<void>
 }
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+interface Waiter {
+  resolve: (result: IteratorResult<ChatStreamEvent>) => void
+  reject: (error: unknown) => void
+}
+
 /**
- * The one implementation of {@link ChatStream}, over any {@link EventSource}: a buffer that the
- * iterator and `response` read from, pulled on demand (backpressure reaches the provider).
+ * The one implementation of {@link ChatStream}, over any {@link EventSource}: events are pulled
+ * on demand (backpressure reaches the provider) and handed to a waiting consumer directly, so a
+ * relayed event costs one microtask, as one more async generator would.
  *
  * - Iterating pulls; `response` resolves from the `finish` event and rejects with the error the
  *   iteration throws (the very same object).
  * - Reading `response` without iterating consumes the stream (after the current microtask, so a
- *   `for await` that starts right after is the one that pulls).
+ *   `for await` that starts right after is the one that pulls); its events are kept for a later
+ *   iteration.
  * - Breaking out of the iteration before `finish` cancels the provider call, whoever awaits
  *   `response`: it then rejects with an `AbortedError`.
  */
@@ -35,20 +44,15 @@ export class EventStream implements ChatStream {
   #settled = false
   #buffer: ChatStreamEvent[] = []
   #head = 0
-  #pending: Promise<void> | undefined
+  #waiter: Waiter | undefined
+  #pulling = false
   #ended = false
   #error: QlError | undefined
   #errorDelivered = false
   #iterating = false
+  #draining = false
   #closed = false
   #drainQueued = false
-  readonly #push = (event: ChatStreamEvent): void => {
-    if (!this.#closed) this.#buffer.push(event)
-    if (event.type === 'finish' && !this.#settled) {
-      this.#settled = true
-      this.#resolve(event.response)
-    }
-  }
 
   constructor(source: EventSource) {
     this.#source = source
@@ -63,7 +67,9 @@ export class EventStream implements ChatStream {
     if (!this.#drainQueued) {
       this.#drainQueued = true
       queueMicrotask(() => {
-        if (!this.#iterating) void this.#drain()
+        if (this.#iterating || this.#ended) return
+        this.#draining = true
+        this.#pull()
       })
     }
     return this.#response
@@ -76,14 +82,37 @@ export class EventStream implements ChatStream {
       next: () => this.#next(),
       return: async () => {
         await this.#close()
-        return { done: true, value: undefined }
+        return DONE
       },
+    }
+  }
+
+  readonly #push = (event: ChatStreamEvent): void => {
+    if (event.type === 'finish' && !this.#settled) {
+      this.#settled = true
+      this.#resolve(event.response)
+    }
+    if (this.#closed) return
+    const waiter = this.#waiter
+    if (waiter !== undefined) {
+      this.#waiter = undefined
+      waiter.resolve({ done: false, value: event })
+    } else {
+      this.#buffer.push(event)
     }
   }
 
   #next(): Promise<IteratorResult<ChatStreamEvent>> {
     if (this.#head < this.#buffer.length) return Promise.resolve(this.#take())
-    return this.#nextSlow()
+    if (this.#error !== undefined && !this.#errorDelivered) {
+      this.#errorDelivered = true
+      return Promise.reject(this.#error)
+    }
+    if (this.#ended || this.#closed) return Promise.resolve(DONE)
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject }
+      this.#pull()
+    })
   }
 
   #take(): IteratorResult<ChatStreamEvent> {
@@ -95,38 +124,43 @@ export class EventStream implements ChatStream {
     return { done: false, value }
   }
 
-  async #nextSlow(): Promise<IteratorResult<ChatStreamEvent>> {
-    for (;;) {
-      if (this.#head < this.#buffer.length) return this.#take()
+  #pull(): void {
+    if (this.#pulling || this.#ended) return
+    this.#pulling = true
+    this.#source.pull(this.#push).then(this.#pulled, this.#failed)
+  }
+
+  readonly #pulled = (ended: boolean): void => {
+    this.#pulling = false
+    if (ended && !this.#ended) {
+      this.#ended = true
+      if (!this.#settled)
+        this.#fail(new InvalidResponseError({ message: 'the stream ended without a response' }))
+    }
+    const waiter = this.#waiter
+    if (waiter !== undefined) {
+      if (!this.#ended) return this.#pull()
+      this.#waiter = undefined
       if (this.#error !== undefined && !this.#errorDelivered) {
         this.#errorDelivered = true
-        throw this.#error
+        waiter.reject(this.#error)
+      } else {
+        waiter.resolve(DONE)
       }
-      if (this.#ended || this.#closed) return { done: true, value: undefined }
-      await this.#pull()
+      return
     }
+    if (this.#draining && !this.#iterating) this.#pull()
   }
 
-  async #drain(): Promise<void> {
-    while (!this.#ended && !this.#iterating) await this.#pull()
-  }
-
-  #pull(): Promise<void> {
-    this.#pending ??= this.#pullOnce()
-    return this.#pending
-  }
-
-  async #pullOnce(): Promise<void> {
-    try {
-      if (await this.#source.pull(this.#push)) {
-        this.#ended = true
-        if (!this.#settled) this.#fail(new InvalidResponseError({ message: 'the stream ended without a response' }))
-      }
-    } catch (error) {
-      this.#ended = true
-      this.#fail(error as QlError)
-    } finally {
-      this.#pending = undefined
+  readonly #failed = (error: unknown): void => {
+    this.#pulling = false
+    this.#ended = true
+    this.#fail(error as QlError)
+    const waiter = this.#waiter
+    if (waiter !== undefined) {
+      this.#waiter = undefined
+      this.#errorDelivered = true
+      waiter.reject(this.#error)
     }
   }
 
@@ -142,6 +176,9 @@ export class EventStream implements ChatStream {
     this.#closed = true
     this.#buffer.length = 0
     this.#head = 0
+    const waiter = this.#waiter
+    this.#waiter = undefined
+    waiter?.resolve(DONE)
     if (this.#ended) return
     this.#ended = true
     const reason = new AbortedError({ message: 'the stream was closed by its consumer before it finished' })
