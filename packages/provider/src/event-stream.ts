@@ -139,7 +139,10 @@ export class EventStream implements ChatStream {
     }
     const waiter = this.#waiter
     if (waiter !== undefined) {
-      if (!this.#ended) return this.#pull()
+      if (!this.#ended) {
+        this.#pull()
+        return
+      }
       this.#waiter = undefined
       if (this.#error !== undefined && !this.#errorDelivered) {
         this.#errorDelivered = true
