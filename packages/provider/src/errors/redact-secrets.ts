@@ -31,9 +31,16 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   for (const secret of secrets) {
     if (secret !== undefined && secret.length >= 4) result = result.split(secret).join(REDACTED)
   }
+  if (!MAYBE_SECRET.test(result)) return result
   for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement)
   return result
 }
+
+/**
+ * A cheap test that every text a pattern above could match passes (each pattern needs one of
+ * these words): most texts (response headers, ordinary messages) skip the replacements.
+ */
+const MAYBE_SECRET = /sk-|bearer|basic|AKIA|ASIA|key|secret|token|password/i
 
 /** Header names whose values are credentials or session state. */
 const SECRET_HEADERS = new Set([
