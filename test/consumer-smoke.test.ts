@@ -104,29 +104,39 @@ const ZOD_3 = 'zod@3.25.76'
  */
 let installs: Record<'full' | 'openaiOnly', Promise<string>>
 let openaiOnly = ''
+const timings: string[] = []
 
 beforeAll(async () => {
   project = newProject('ql-consumer-')
   tarballs = join(project, 'tarballs')
+  const t0 = performance.now()
   await ensureBuilt()
+  const built = performance.now()
   await Promise.all(
     packages.map(({ dir }) => runAsync('pnpm', ['pack', '--pack-destination', tarballs], dir)),
   )
+  const packed = performance.now()
   const all = readdirSync(tarballs).map((file) => join(tarballs, file))
   const peers = packages.flatMap(({ dir }) => optionalPeers(dir))
   const openai = optionalPeers(router?.dir ?? '').filter((peer) => peer.startsWith('openai@'))
   const routerTarballs = ['@ql/provider', '@ql/router'].map(tarball)
   openaiOnly = newProject('ql-openai-only-zod3-')
+  const took = (since: number) => `${Math.round(performance.now() - since)} ms`
   installs = {
-    full: npmInstall(project, [...all, ...peers]),
-    openaiOnly: npmInstall(openaiOnly, [...routerTarballs, ...openai, ZOD_3]),
+    full: npmInstall(project, [...all, ...peers]).finally(() => timings.push(`full install ${took(packed)}`)),
+    openaiOnly: npmInstall(openaiOnly, [...routerTarballs, ...openai, ZOD_3]).finally(() =>
+      timings.push(`openai-only/zod 3 install ${took(packed)}`),
+    ),
   }
+  timings.push(`waited for the build ${Math.round(built - t0)} ms`, `pack ${Math.round(packed - built)} ms`)
   // each suite awaits its own install; keep a failure from being reported as unhandled meanwhile
   for (const install of Object.values(installs)) install.catch(() => {})
   await installs.full
 })
 
 afterAll(() => {
+  // where this file's time goes, for the suite's timing notes
+  console.info(`consumer smoke: ${timings.join(', ')}`)
   for (const dir of projects) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -302,6 +312,55 @@ console.log(JSON.stringify({
         sentCity: { type: 'string', description: 'City name' },
         toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }],
       })
+    })
+
+    it('typechecks zod/v4 schemas against the packed types, and rejects a classic zod 3 schema with a typed error', () => {
+      writeFileSync(
+        join(openaiOnly, 'zod3-types.ts'),
+        `
+import { z } from 'zod/v4'
+import { type ChatRequest, toJsonSchema, validateChatRequest } from '@ql/provider'
+import { createOpenAI } from '@ql/router/openai'
+const weather = z.object({ city: z.string() })
+const request: ChatRequest = {
+  messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+  tools: [{ name: 'weather', inputSchema: weather }],
+  responseFormat: { type: 'json', schema: weather },
+}
+validateChatRequest(request)
+export const schema = toJsonSchema(weather)
+export const model = createOpenAI({ apiKey: 'k' }).chat('gpt-4o-mini')
+`,
+      )
+      // the workspace's TypeScript, resolving every import from the consumer project
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+      const types = join(root, 'node_modules', '@types')
+      run(
+        'node',
+        [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--target', 'es2022'].concat([
+          '--exactOptionalPropertyTypes',
+          '--typeRoots',
+          types,
+          '--types',
+          'node',
+          'zod3-types.ts',
+        ]),
+        openaiOnly,
+      )
+      writeFileSync(
+        join(openaiOnly, 'zod3-classic.mjs'),
+        `
+import { z } from 'zod'
+import { InvalidRequestError, validateChatRequest } from '@ql/provider'
+try {
+  validateChatRequest({ messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'w', inputSchema: z.object({ a: z.string() }) }] })
+  console.log(JSON.stringify('accepted'))
+} catch (error) {
+  console.log(JSON.stringify(InvalidRequestError.isInstance(error) ? error.code : String(error)))
+}
+`,
+      )
+      expect(JSON.parse(run('node', ['zod3-classic.mjs'], openaiOnly).trim())).toBe('invalid_request')
     })
   },
 )
