@@ -3,7 +3,8 @@ import type { Cost, Usage } from './schemas/usage'
 /** Usage with the cost it came with: a `ChatResponse` fits, and so does a running total. */
 export interface UsageWithCost {
   usage: Usage
-  cost?: Cost
+  /** The cost in US dollars, when pricing is known (a `ChatResponse` fits, `cost` may be undefined). */
+  cost?: Cost | undefined
 }
 
 const OPTIONAL_FIELDS = ['cachedInputTokens', 'cacheCreationInputTokens', 'reasoningTokens'] as const
