@@ -90,9 +90,21 @@ describe('runCall', () => {
       (error: unknown) => error,
     )
     // the same default mapping a stream applies: a non-retryable UnknownError keeping the cause
-    expect(unmapped).toMatchObject({ code: 'unknown', retryable: false, provider: 'p', modelId: 'm', cause: raw })
+    expect(unmapped).toMatchObject({
+      code: 'unknown',
+      retryable: false,
+      provider: 'p',
+      modelId: 'm',
+      cause: raw,
+    })
     const typed = new InvalidRequestError({ message: 'typed' })
-    await expect(runCall({}, async () => Promise.reject(typed), () => mapped)).rejects.toBe(typed)
+    await expect(
+      runCall(
+        {},
+        async () => Promise.reject(typed),
+        () => mapped,
+      ),
+    ).rejects.toBe(typed)
     const controller = new AbortController()
     const pending = runCall(
       { signal: controller.signal },

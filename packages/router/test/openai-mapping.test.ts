@@ -178,7 +178,9 @@ describe('watchSseDone', () => {
     expect(response).toBe(original)
     const failed = new Response('{"error":{}}', { status: 500 })
     const watch: SseDoneWatch = { observed: false, sawDone: false }
-    const passed = await watchSseDone(async () => failed)('http://x', { [SSE_DONE_WATCH]: watch } as RequestInit)
+    const passed = await watchSseDone(async () => failed)('http://x', {
+      [SSE_DONE_WATCH]: watch,
+    } as RequestInit)
     expect(passed).toBe(failed)
     expect(await passed.text()).toBe('{"error":{}}')
     expect(watch.observed).toBe(false)
