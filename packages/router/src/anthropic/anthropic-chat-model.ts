@@ -11,6 +11,7 @@ import {
   type Warning,
 } from '@ql/provider'
 import { readResponseHeaders } from '../shared/read-response-headers'
+import { sdkRequestOptions } from '../shared/sdk-request-options'
 import { AnthropicStreamParts } from './anthropic-stream-parts'
 import { buildAnthropicRequest } from './build-anthropic-request'
 import { mapAnthropicError } from './map-anthropic-error'
@@ -35,13 +36,13 @@ export function createAnthropicChatModel(modelId: string, config: AnthropicChatM
     connect: () => config.client(),
     generate: async ({ prepared, connection, signal, options }) => {
       const { data, response } = await connection.client.messages
-        .create({ ...prepared.body, stream: false }, { signal, ...headersOf(options.headers) })
+        .create({ ...prepared.body, stream: false }, sdkRequestOptions(signal, options))
         .withResponse()
       return toChatResponse(data, prepared.warnings, readResponseHeaders(response.headers))
     },
     stream: async ({ prepared, connection, signal, options }) => {
       const { data, response } = await connection.client.messages
-        .create({ ...prepared.body, stream: true }, { signal, ...headersOf(options.headers) })
+        .create({ ...prepared.body, stream: true }, sdkRequestOptions(signal, options))
         .withResponse()
       const parts = new AnthropicStreamParts()
       return {
@@ -52,10 +53,6 @@ export function createAnthropicChatModel(modelId: string, config: AnthropicChatM
     },
     mapError: (error, connection) => mapAnthropicError(error, { modelId, secrets: [connection?.apiKey] }),
   })
-}
-
-function headersOf(headers: Record<string, string> | undefined): { headers?: Record<string, string> } {
-  return headers === undefined ? {} : { headers }
 }
 
 function toChatResponse(

@@ -6,6 +6,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions'
 import { readResponseHeaders } from '../shared/read-response-headers'
+import { sdkRequestOptions } from '../shared/sdk-request-options'
 import { buildOpenAIChatBody } from './build-openai-chat-body'
 import { mapOpenAICompletion } from './map-openai-completion'
 import { mapOpenAIError } from './map-openai-error'
@@ -48,10 +49,10 @@ export function createOpenAIChatModel(modelId: string, config: OpenAIChatConfig)
     connect: () => config.connect(),
     generate: async ({ prepared, connection, signal, options }) => {
       const { data, response } = await connection.client.chat.completions
-        .create(prepared.body as unknown as ChatCompletionCreateParamsNonStreaming, {
-          signal,
-          ...(options.headers === undefined ? {} : { headers: options.headers }),
-        })
+        .create(
+          prepared.body as unknown as ChatCompletionCreateParamsNonStreaming,
+          sdkRequestOptions(signal, options),
+        )
         .withResponse()
       return mapOpenAICompletion(data, {
         provider,
@@ -70,10 +71,9 @@ export function createOpenAIChatModel(modelId: string, config: OpenAIChatConfig)
             ...(dialect.includeUsage ? { stream_options: { include_usage: true } } : {}),
           } as unknown as ChatCompletionCreateParamsStreaming,
           {
-            signal,
+            ...sdkRequestOptions(signal, options),
             // the SDK passes fetchOptions on to fetch as they are: the watch reaches watchSseDone
             fetchOptions: { [SSE_DONE_WATCH]: watch } as never,
-            ...(options.headers === undefined ? {} : { headers: options.headers }),
           },
         )
         .withResponse()

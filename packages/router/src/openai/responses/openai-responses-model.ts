@@ -5,6 +5,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses'
 import { readResponseHeaders } from '../../shared/read-response-headers'
+import { sdkRequestOptions } from '../../shared/sdk-request-options'
 import { mapOpenAIError } from '../map-openai-error'
 import type { OpenAIChatConfig } from '../openai-chat-model'
 import { buildOpenAIResponsesBody } from './build-openai-responses-body'
@@ -28,10 +29,10 @@ export function createOpenAIResponsesModel(
     connect: () => config.connect(),
     generate: async ({ prepared, connection, signal, options }) => {
       const { data, response } = await connection.client.responses
-        .create(prepared.body as unknown as ResponseCreateParamsNonStreaming, {
-          signal,
-          ...(options.headers === undefined ? {} : { headers: options.headers }),
-        })
+        .create(
+          prepared.body as unknown as ResponseCreateParamsNonStreaming,
+          sdkRequestOptions(signal, options),
+        )
         .withResponse()
       return mapOpenAIResponse(data, {
         provider,
@@ -42,10 +43,10 @@ export function createOpenAIResponsesModel(
     },
     stream: async ({ prepared, connection, signal, options }) => {
       const { data, response } = await connection.client.responses
-        .create({ ...prepared.body, stream: true } as unknown as ResponseCreateParamsStreaming, {
-          signal,
-          ...(options.headers === undefined ? {} : { headers: options.headers }),
-        })
+        .create(
+          { ...prepared.body, stream: true } as unknown as ResponseCreateParamsStreaming,
+          sdkRequestOptions(signal, options),
+        )
         .withResponse()
       const parts = new OpenAIResponsesStreamParts(provider)
       return {
