@@ -4,7 +4,7 @@ import { createChatResponse } from './create-chat-response'
 import { InvalidResponseError } from './errors/invalid-response-error'
 import { QlError } from './errors/ql-error'
 import { toQlError } from './errors/to-ql-error'
-import { type EventSource, EventStream } from './event-stream'
+import { type EventSink, type EventSource, EventStream } from './event-stream'
 import { parseToolInput } from './parse-tool-input'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 import type { ChatStreamPart } from './schemas/chat-stream-part'
@@ -22,9 +22,13 @@ export interface CreateChatStreamOptions<Chunk = ChatStreamPart> {
   /**
    * Starts the provider call and returns its chunks (an SDK's stream as it is, or
    * {@link ChatStreamPart}s). `signal` aborts when the caller cancels, the timeout runs out, or
-   * the consumer stops iterating: pass it to the SDK.
+   * the consumer stops iterating: pass it to the SDK. It is `undefined` when the caller gave
+   * neither `signal` nor `timeoutMs`: then only the consumer can stop the stream, by closing the
+   * chunks (their iterator's `return()`), which must stop the call, as the official SDKs' streams
+   * and async generators do. (An `AbortSignal` costs microseconds to make, and an SDK handed one
+   * links its own to it: a stream nobody can cancel makes none.)
    */
-  start: (signal: AbortSignal) => AsyncIterable<Chunk> | Promise<AsyncIterable<Chunk>>
+  start: (signal: AbortSignal | undefined) => AsyncIterable<Chunk> | Promise<AsyncIterable<Chunk>>
   /**
    * Turns one chunk into parts, synchronously, by calling `emit` for each (none is fine). Throw a
    * `QlError` for a chunk that is an error or malformed. Leave it out when the chunks are parts.
@@ -88,7 +92,7 @@ class PartsSource<Chunk> implements EventSource {
   readonly #toParts: (chunk: Chunk, emit: (part: ChatStreamPart) => void) => void
   #call: CallSignal | undefined
   #chunks: AsyncIterator<Chunk> | undefined
-  #push: (event: ChatStreamEvent) => void = () => {}
+  #sink: EventSink | undefined
   #pushed = 0
   #stopped = false
   readonly #emit = (part: ChatStreamPart): void => this.#accumulator.accept(part)
@@ -98,60 +102,70 @@ class PartsSource<Chunk> implements EventSource {
     this.#toParts = options.toParts ?? ((chunk, emit) => emit(chunk as unknown as ChatStreamPart))
     this.#accumulator = new StreamAccumulator(options, (event) => {
       this.#pushed++
-      this.#push(event)
+      this.#sink?.push(event)
     })
   }
 
-  pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
-    this.#push = push
+  pull(sink: EventSink): void {
+    this.#sink = sink
     this.#pushed = 0
-    if (this.#chunks === undefined) return this.#start()
-    return this.#chunks.next().then(this.#onChunk, this.#onError)
+    if (this.#chunks === undefined) {
+      void this.#start()
+      return
+    }
+    this.#chunks.next().then(this.#onChunk, this.#onError)
   }
 
   async cancel(reason: QlError): Promise<void> {
     this.#stop(reason)
   }
 
-  async #start(): Promise<boolean> {
+  async #start(): Promise<void> {
     try {
-      this.#call = createCallSignal(this.#options)
-      const source = await this.#options.start(this.#call.signal)
+      const options = this.#options
+      if (options.signal !== undefined || options.timeoutMs !== undefined)
+        this.#call = createCallSignal(options)
+      const source = await options.start(this.#call?.signal)
       this.#chunks = source[Symbol.asyncIterator]()
     } catch (error) {
-      return this.#onError(error)
+      this.#onError(error)
+      return
     }
     if (this.#stopped) {
       // the consumer left while the call was starting: close what it started
       this.#chunks.return?.()?.catch(() => {})
-      return true
+      this.#sink?.pulled(true)
+      return
     }
-    return this.#chunks.next().then(this.#onChunk, this.#onError)
+    this.#chunks.next().then(this.#onChunk, this.#onError)
   }
 
   /** One chunk in: its parts become events at once; a chunk without events reads the next one. */
-  readonly #onChunk = (result: IteratorResult<Chunk>): boolean | Promise<boolean> => {
+  readonly #onChunk = (result: IteratorResult<Chunk>): void => {
+    const sink = this.#sink as EventSink
     try {
-      const signal = (this.#call as CallSignal).signal
-      if (signal.aborted) throw signal.reason
+      const signal = this.#call?.signal
+      if (signal?.aborted === true) throw signal.reason
       if (result.done === true) {
         this.#options.onEnd?.(this.#emit)
         this.#accumulator.finish()
         this.#call?.dispose()
-        return true
+        sink.pulled(true)
+        return
       }
       this.#toParts(result.value, this.#emit)
     } catch (error) {
-      return this.#onError(error)
+      this.#onError(error)
+      return
     }
-    if (this.#pushed > 0) return false
-    return (this.#chunks as AsyncIterator<Chunk>).next().then(this.#onChunk, this.#onError)
+    if (this.#pushed > 0) sink.pulled(false)
+    else (this.#chunks as AsyncIterator<Chunk>).next().then(this.#onChunk, this.#onError)
   }
 
-  readonly #onError = (error: unknown): never => {
+  readonly #onError = (error: unknown): void => {
     const failure = this.#toError(error)
     this.#stop(failure)
-    throw failure
+    this.#sink?.failed(failure)
   }
 
   #toError(error: unknown): QlError {
@@ -228,13 +242,14 @@ class StreamAccumulator {
         const last = this.#content.at(-1)
         if (last?.type === 'text') last.text += part.delta
         else this.#content.push({ type: 'text', text: part.delta })
-        this.#emit({ type: 'text-delta', delta: part.delta })
+        // the part is the event's shape already: pass it on rather than copy it
+        this.#emit(part)
         return
       }
       case 'reasoning-delta':
         if (part.delta === '') return
         this.#openReasoning().text += part.delta
-        this.#emit({ type: 'reasoning-delta', delta: part.delta })
+        this.#emit(part)
         return
       case 'reasoning-end': {
         const block = this.#openReasoning()

@@ -14,8 +14,13 @@ export interface ProviderCall<Prepared, Connection> {
   prepared: Prepared
   /** What `connect` resolved for this call (an SDK client and the key it sends, say). */
   connection: Connection
-  /** Aborts on the caller's cancellation, the timeout, or (streams) the consumer leaving: pass it to the SDK. */
-  signal: AbortSignal
+  /**
+   * Aborts on the caller's cancellation, the timeout, or (streams) the consumer leaving: pass it
+   * to the SDK. `undefined` when the caller gave neither `signal` nor `timeoutMs`, so the SDK has
+   * no signal to link, as in a call made without one: a stream is then stopped by closing its
+   * chunks (see `createChatStream`'s `start`).
+   */
+  signal: AbortSignal | undefined
   /** The caller's options; `headers` are the extra HTTP headers to send. */
   options: CallOptions
 }

@@ -5,13 +5,24 @@ import type { QlError } from './errors/ql-error'
 import type { ChatResponse } from './schemas/chat-response'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 
+/** What an {@link EventSource} reports to, for one pull. */
+export interface EventSink {
+  /** One event, in order. */
+  push(event: ChatStreamEvent): void
+  /** The pull is over: at least one event was pushed, or (`ended`) the source is done. */
+  pulled(ended: boolean): void
+  /** The pull failed with this typed error; the source is then finished. */
+  failed(error: QlError): void
+}
+
 /** Where an {@link EventStream} gets its events: a provider call, or another stream. */
 export interface EventSource {
   /**
-   * Pushes at least one event, or resolves `true` when the source has ended (after pushing its
-   * `finish` event). Rejects with the typed error of a failure; the source is then finished.
+   * Pushes at least one event, then calls `sink.pulled(false)`; or, at the end (after its
+   * `finish` event), `sink.pulled(true)`; or `sink.failed(error)`. Exactly one of the last two,
+   * once per pull, synchronously or later.
    */
-  pull(push: (event: ChatStreamEvent) => void): Promise<boolean>
+  pull(sink: EventSink): void
   /** The consumer left before the end: stop the underlying call and release what it holds. */
   cancel(reason: QlError): Promise<void>
 }
@@ -54,6 +65,13 @@ export class EventStream implements ChatStream {
   #closed = false
   #drainQueued = false
 
+  /** What the source reports to; made once per stream. */
+  readonly #sink: EventSink = {
+    push: (event) => this.#push(event),
+    pulled: (ended) => this.#pulled(ended),
+    failed: (error) => this.#failed(error),
+  }
+
   constructor(source: EventSource) {
     this.#source = source
     this.#response = new Promise<ChatResponse>((resolve, reject) => {
@@ -87,7 +105,8 @@ export class EventStream implements ChatStream {
     }
   }
 
-  readonly #push = (event: ChatStreamEvent): void => {
+  /** Hands an event to the waiting consumer, or keeps it for the next `next()`. */
+  #push(event: ChatStreamEvent): void {
     if (event.type === 'finish' && !this.#settled) {
       this.#settled = true
       this.#resolve(event.response)
@@ -127,10 +146,11 @@ export class EventStream implements ChatStream {
   #pull(): void {
     if (this.#pulling || this.#ended) return
     this.#pulling = true
-    this.#source.pull(this.#push).then(this.#pulled, this.#failed)
+    this.#source.pull(this.#sink)
   }
 
-  readonly #pulled = (ended: boolean): void => {
+  /** The source's pull is over (see {@link EventSink.pulled}). */
+  #pulled(ended: boolean): void {
     this.#pulling = false
     if (ended && !this.#ended) {
       this.#ended = true
@@ -155,10 +175,11 @@ export class EventStream implements ChatStream {
     if (this.#draining && !this.#iterating) this.#pull()
   }
 
-  readonly #failed = (error: unknown): void => {
+  /** The source failed (see {@link EventSink.failed}). */
+  #failed(error: QlError): void {
     this.#pulling = false
     this.#ended = true
-    this.#fail(error as QlError)
+    this.#fail(error)
     const waiter = this.#waiter
     if (waiter !== undefined) {
       this.#waiter = undefined

@@ -3,7 +3,7 @@ import { createChatResponse } from './create-chat-response'
 import { InvalidResponseError } from './errors/invalid-response-error'
 import type { QlError } from './errors/ql-error'
 import { toQlError } from './errors/to-ql-error'
-import { type EventSource, EventStream } from './event-stream'
+import { type EventSink, type EventSource, EventStream } from './event-stream'
 import type { ChatResponse } from './schemas/chat-response'
 import type { ChatStreamEvent } from './schemas/chat-stream-event'
 import type { ReasoningPart, TextPart, ToolCallPart } from './schemas/content-parts'
@@ -74,7 +74,14 @@ class RelaySource implements EventSource {
     this.#modelId = options.modelId
   }
 
-  async pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
+  pull(sink: EventSink): void {
+    this.#pull((event) => sink.push(event)).then(
+      (ended) => sink.pulled(ended),
+      (error: QlError) => sink.failed(error),
+    )
+  }
+
+  async #pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
     try {
       if (this.#events === undefined) {
         const source = this.#source

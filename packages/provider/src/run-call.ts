@@ -14,7 +14,8 @@ export interface RunCallOptions extends ToQlErrorContext {
 /**
  * Runs one non-streaming provider call under the caller's `signal` and `timeoutMs`: what
  * `createChatStream` does for streams, for `generate`. `run` gets the combined signal to pass to
- * the SDK. If the call fails after that signal fired, the typed reason (`AbortedError`,
+ * the SDK, or `undefined` when nothing can cancel the call (no `signal`, no `timeoutMs`). If the
+ * call fails after that signal fired, the typed reason (`AbortedError`,
  * `TimeoutError`) is thrown; otherwise `mapError` of the failure, and what it leaves unmapped
  * becomes what `toQlError` makes of it, exactly as a stream would fail. The timer is always
  * released.
@@ -26,18 +27,21 @@ export interface RunCallOptions extends ToQlErrorContext {
  */
 export async function runCall<T>(
   options: RunCallOptions | undefined,
-  run: (signal: AbortSignal) => Promise<T>,
+  run: (signal: AbortSignal | undefined) => Promise<T>,
   mapError?: (error: unknown) => QlError | undefined,
 ): Promise<T> {
-  const call: CallSignal = createCallSignal(options)
+  // nothing can cancel a call without a signal or a time budget: make no signal for it (an
+  // AbortSignal costs microseconds to make, and an SDK handed one links its own to it)
+  const call: CallSignal | undefined =
+    options?.signal === undefined && options?.timeoutMs === undefined ? undefined : createCallSignal(options)
   try {
-    return await run(call.signal)
+    return await run(call?.signal)
   } catch (error) {
-    if (call.signal.aborted && QlErrorClass.isInstance(call.signal.reason)) throw call.signal.reason
+    if (call?.signal.aborted === true && QlErrorClass.isInstance(call.signal.reason)) throw call.signal.reason
     if (QlErrorClass.isInstance(error)) throw error
     throw mapError?.(error) ?? toQlError(error, contextOf(options))
   } finally {
-    call.dispose()
+    call?.dispose()
   }
 }
 

@@ -45,14 +45,14 @@ async function failureOf(
   throw new Error('expected the stream to fail')
 }
 
-/** A source that yields its parts, then waits until its signal aborts. */
+/** A source that yields its parts, then waits until its signal aborts (forever without one). */
 function stalling(parts: ChatStreamPart[], closed: { value: boolean }) {
-  return async function* (signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  return async function* (signal: AbortSignal | undefined): AsyncGenerator<ChatStreamPart> {
     try {
       yield* parts
       await new Promise((_, reject) => {
-        if (signal.aborted) reject(signal.reason)
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+        if (signal?.aborted === true) reject(signal.reason)
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true })
       })
     } finally {
       closed.value = true
@@ -279,12 +279,30 @@ describe('createChatStream', () => {
     expect(closed.value).toBe(true)
   })
 
+  it('closes the source when the consumer stops early, with no signal made when none was given', async () => {
+    const closed = { value: false }
+    let given: AbortSignal | undefined | 'not called' = 'not called'
+    const stream = createChatStream({
+      provider: 'p',
+      modelId: 'm',
+      start: (signal) => {
+        given = signal
+        return stalling([{ type: 'text-delta', delta: 'a' }], closed)(signal)
+      },
+    })
+    for await (const _event of stream) break
+    expect(given).toBeUndefined()
+    expect(closed.value).toBe(true)
+    await expect(stream.response).rejects.toSatisfy(AbortedError.isInstance)
+  })
+
   it('cancels the provider call when the consumer stops early', async () => {
     let sourceSignal: AbortSignal | undefined
     const closed = { value: false }
     const stream = createChatStream({
       provider: 'p',
       modelId: 'm',
+      signal: new AbortController().signal,
       start: (signal) => {
         sourceSignal = signal
         return stalling(
@@ -324,6 +342,7 @@ describe('createChatStream', () => {
     const stream = createChatStream({
       provider: 'p',
       modelId: 'm',
+      timeoutMs: 60_000,
       start: (signal) => {
         sourceSignal = signal
         return stalling([{ type: 'text-delta', delta: 'x' }], closed)(signal)

@@ -28,7 +28,7 @@ function echo(options: { fail?: unknown; stall?: boolean; connects?: { count: nu
     generate: async ({ prepared, signal }) => {
       if (options.stall === true) {
         await new Promise((_, reject) =>
-          signal.addEventListener('abort', () => reject(new Error('sdk aborted'))),
+          signal?.addEventListener('abort', () => reject(new Error('sdk aborted'))),
         )
       }
       if (options.fail !== undefined) throw options.fail

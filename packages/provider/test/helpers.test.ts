@@ -109,7 +109,7 @@ describe('runCall', () => {
     const pending = runCall(
       { signal: controller.signal },
       (signal) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('sdk abort')))),
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('sdk abort')))),
       () => mapped,
     )
     controller.abort()

@@ -30,19 +30,20 @@ function inner(parts: ChatStreamPart[], state = { closed: false, aborted: false 
   return createChatStream({
     provider: 'p',
     modelId: 'requested',
+    signal: new AbortController().signal, // a caller's signal: the call gets one to abort
     start: async function* (signal) {
       try {
         for (const [index, part] of parts.entries()) {
           if (index === stallAfter) {
             await new Promise((_, reject) => {
-              signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+              signal?.addEventListener('abort', () => reject(signal.reason), { once: true })
             })
           }
           yield part
         }
       } finally {
         state.closed = true
-        state.aborted = signal.aborted
+        state.aborted = signal?.aborted === true
       }
     },
   })

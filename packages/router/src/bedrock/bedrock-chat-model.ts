@@ -74,7 +74,10 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
     stream: async ({ prepared, connection, signal, options }) => {
       const http: Http = {}
       const command = withHttp(new ConverseStreamCommand(prepared.input), config.settings, options, http)
-      const output = await connection.send(command, { abortSignal: signal })
+      // closing the SDK's event stream does not end its HTTP request: when no signal came with the
+      // call, give it one that closing the chunks aborts
+      const own = signal === undefined ? new AbortController() : undefined
+      const output = await connection.send(command, { abortSignal: signal ?? own?.signal })
       if (output.stream === undefined) {
         throw new InvalidResponseError({
           message: 'Bedrock answered ConverseStream without a stream',
@@ -93,7 +96,7 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
         return answer
       }
       return {
-        chunks: output.stream,
+        chunks: own === undefined ? output.stream : abortOnClose(output.stream, own),
         toParts: (event: ConverseStreamOutput, emit) => parts.map(event, through(emit)),
         onEnd: (emit) => parts.end(through(emit)),
         ...(http.headers === undefined ? {} : { headers: http.headers }),
@@ -223,4 +226,20 @@ function toChatResponse(
     headers: http.headers,
     warnings,
   })
+}
+
+/** The chunks, with `return()` (the consumer left) aborting the call's own controller. */
+function abortOnClose<T>(chunks: AsyncIterable<T>, controller: AbortController): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = chunks[Symbol.asyncIterator]()
+      return {
+        next: () => iterator.next(),
+        return: (value?: unknown) => {
+          controller.abort()
+          return iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined })
+        },
+      }
+    },
+  }
 }

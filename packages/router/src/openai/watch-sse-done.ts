@@ -12,11 +12,10 @@ export interface SseDoneWatch {
   sawDone: boolean
 }
 
-const DONE = Buffer.from('[DONE]', 'latin1')
-/** `data:` or `data: ` at the start of a line, right before the marker. */
-const DATA_PREFIX = /(?:^|[\r\n])data: ?$/
-/** How much of the stream's end the scanner keeps to see a marker split across chunks. */
-const KEEP = 16
+/** `data: [DONE]` (or `data:[DONE]`) alone on the last line of the stream, whitespace after it. */
+const DONE_AT_END = /(?:^|[\r\n])data: ?\[DONE\]\s*$/
+/** The marker line is short: the last 64 bytes of the stream always hold it. */
+const TAIL_BYTES = 64
 
 /**
  * Wraps `fetch` so a streaming call can tell whether its SSE body ended with `data: [DONE]`.
@@ -26,7 +25,9 @@ const KEEP = 16
  *
  * The body is watched where the SDK reads it, without a second stream: the response's `body`
  * becomes an async iterable over the original body's chunks (the SDK iterates `body` through
- * `Symbol.asyncIterator` when it has one), and each chunk is searched for the marker natively.
+ * `Symbol.asyncIterator` when it has one). Nothing is scanned while the chunks flow: the last two
+ * are kept, and when the body ends its last bytes are checked for the marker line (the SDK reads
+ * the body to its end, `[DONE]` included).
  */
 export function watchSseDone(fetchImpl: typeof globalThis.fetch): typeof globalThis.fetch {
   return async (input, init) => {
@@ -46,13 +47,23 @@ function watchedBody(body: AsyncIterable<Uint8Array>, watch: SseDoneWatch): Asyn
   return {
     [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
       const chunks = body[Symbol.asyncIterator]()
-      const scanner = new DoneScanner(watch)
+      // the last chunks, as few as hold the stream's last TAIL_BYTES bytes (usually one or two)
+      const tail: Uint8Array[] = []
+      let tailBytes = 0
+      const seen = (result: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> => {
+        if (result.done === true) {
+          watch.sawDone = DONE_AT_END.test(tail.map(latin1).join('').slice(-TAIL_BYTES))
+        } else if (result.value.byteLength > 0) {
+          tail.push(result.value)
+          tailBytes += result.value.byteLength
+          while (tailBytes - (tail[0] as Uint8Array).byteLength >= TAIL_BYTES) {
+            tailBytes -= (tail.shift() as Uint8Array).byteLength
+          }
+        }
+        return result
+      }
       return {
-        next: () =>
-          chunks.next().then((result) => {
-            if (result.done !== true) scanner.scan(result.value)
-            return result
-          }),
+        next: () => chunks.next().then(seen),
         return: (value?: unknown) =>
           chunks.return === undefined
             ? Promise.resolve({ done: true as const, value: undefined })
@@ -62,36 +73,6 @@ function watchedBody(body: AsyncIterable<Uint8Array>, watch: SseDoneWatch): Asyn
   }
 }
 
-/** Finds `data: [DONE]` at the start of a line, including a marker split across chunks. */
-class DoneScanner {
-  readonly #watch: SseDoneWatch
-  /** The last bytes seen, as latin1 text; starts as a line break so the stream's start counts as one. */
-  #recent = '\n'
-
-  constructor(watch: SseDoneWatch) {
-    this.#watch = watch
-  }
-
-  scan(chunk: Uint8Array): void {
-    if (this.#watch.sawDone || chunk.byteLength === 0) return
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    let at = bytes.indexOf(DONE)
-    while (at !== -1) {
-      const before = this.#recent + bytes.toString('latin1', Math.max(0, at - 7), at)
-      if (DATA_PREFIX.test(before)) {
-        this.#watch.sawDone = true
-        return
-      }
-      at = bytes.indexOf(DONE, at + 1)
-    }
-    // a marker split across this chunk and the last: search the seam
-    const seam = this.#recent + bytes.toString('latin1', 0, Math.min(bytes.length, DONE.length + 7))
-    const split = seam.indexOf('[DONE]', this.#recent.length - DONE.length + 1)
-    if (split !== -1 && split < this.#recent.length && DATA_PREFIX.test(seam.slice(0, split))) {
-      this.#watch.sawDone = true
-      return
-    }
-    const end = bytes.toString('latin1', Math.max(0, bytes.length - KEEP))
-    this.#recent = (this.#recent + end).slice(-KEEP)
-  }
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }

@@ -5,8 +5,11 @@ import type { CallOptions } from '@ql/provider'
  * frame's combined signal, and the caller's extra headers when there are any.
  */
 export function sdkRequestOptions(
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   options: CallOptions,
-): { signal: AbortSignal; headers?: Record<string, string> } {
-  return options.headers === undefined ? { signal } : { signal, headers: options.headers }
+): { signal?: AbortSignal; headers?: Record<string, string> } {
+  return {
+    ...(signal === undefined ? {} : { signal }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  }
 }

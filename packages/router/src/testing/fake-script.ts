@@ -88,4 +88,6 @@ export interface RecordedRequest {
   body: unknown
   /** Whether the request asked for a stream. */
   stream: boolean
+  /** Set (true) when the client closed the connection before the response was complete: a cancelled call. */
+  clientLeftEarly?: boolean
 }

@@ -75,6 +75,12 @@ export async function startFakeServer(
         })
         return
       }
+      // HTTP/1.1: the response closes before it finished; HTTP/2: the stream is reset by the client
+      const left = () => {
+        if (!res.writableEnded) recorded.clientLeftEarly = true
+      }
+      res.on('close', left)
+      if ('stream' in res) res.stream.on('close', left)
       play(step, res, { request: recorded, model, sequence })
     })
   }

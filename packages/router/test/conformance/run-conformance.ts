@@ -646,6 +646,24 @@ export function runConformance(target: ConformanceTarget): void {
                 }
                 expect(events).toHaveLength(1)
                 await expect(s.response).rejects.toMatchObject({ code: 'aborted' })
+                // the HTTP request itself ends: the fake sees the client leave (an event, polled)
+                await vi.waitFor(() => expect(_f.requests[0]?.clientLeftEarly).toBe(true), {
+                  timeout: 10_000,
+                })
+              },
+            )
+          })
+
+          it('breaking out early cancels the call when the caller passed a signal too', async () => {
+            await withFake(
+              [{ text: 'Hello world', fault: { type: 'stall', afterChunks: stallAt } }],
+              async (fake, model) => {
+                const s = model.stream(hello, { signal: new AbortController().signal, timeoutMs: 60_000 })
+                for await (const _event of s) break
+                await expect(s.response).rejects.toMatchObject({ code: 'aborted' })
+                await vi.waitFor(() => expect(fake.requests[0]?.clientLeftEarly).toBe(true), {
+                  timeout: 10_000,
+                })
               },
             )
           })
