@@ -24,6 +24,7 @@ import {
 import { readResponseHeaders } from '../shared/read-response-headers'
 import { redactCause } from '../shared/redact-cause'
 import type { BedrockProviderSettings } from './bedrock-provider'
+import { responseHeadersOf } from './bedrock-response-headers'
 import { BedrockStreamParts, undecodableFrame } from './bedrock-stream-parts'
 import { buildBedrockRequest } from './build-bedrock-request'
 import { answerFromJsonTool, emitAnswerFromJsonTool } from './json-tool-answer'
@@ -66,18 +67,18 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
       return client
     },
     generate: async ({ prepared, connection, signal, options }) => {
-      const http: Http = {}
-      const command = withHttp(new ConverseCommand(prepared.input), config.settings, options, http)
+      const command = withHeaders(new ConverseCommand(prepared.input), config.settings, options)
       const output = await connection.send(command, { abortSignal: signal })
+      const http = readResponseHeaders(responseHeadersOf(prepared.input))
       return toChatResponse(output, http, modelId, prepared.warnings, prepared.jsonTool)
     },
     stream: async ({ prepared, connection, signal, options }) => {
-      const http: Http = {}
-      const command = withHttp(new ConverseStreamCommand(prepared.input), config.settings, options, http)
+      const command = withHeaders(new ConverseStreamCommand(prepared.input), config.settings, options)
       // closing the SDK's event stream does not end its HTTP request: when no signal came with the
       // call, give it one that closing the chunks aborts
       const own = signal === undefined ? new AbortController() : undefined
       const output = await connection.send(command, { abortSignal: signal ?? own?.signal })
+      const http = readResponseHeaders(responseHeadersOf(prepared.input))
       if (output.stream === undefined) {
         throw new InvalidResponseError({
           message: 'Bedrock answered ConverseStream without a stream',
@@ -140,36 +141,22 @@ async function checkClient(client: BedrockRuntimeClient, config: BedrockChatMode
   }
 }
 
-/**
- * Adds the per-call headers to the request (before signing) and records the HTTP response's
- * headers and request id into `http`.
- */
-function withHttp<C extends Command>(
+/** Adds the settings' and the call's extra headers to the request, before it is signed. */
+function withHeaders<C extends Command>(
   command: C,
   settings: BedrockProviderSettings,
   options: CallOptions,
-  http: Http,
 ): C {
-  const stack = command.middlewareStack as unknown as MiddlewareStack
   const headers = { ...settings.headers, ...options.headers }
-  if (Object.keys(headers).length > 0) {
-    stack.add(
-      (next) => async (args) => {
-        const request = args.request as { headers?: Record<string, string> }
-        if (request.headers !== undefined) Object.assign(request.headers, headers)
-        return next(args)
-      },
-      { step: 'build', name: 'qlCallHeaders' },
-    )
-  }
+  if (Object.keys(headers).length === 0) return command
+  const stack = command.middlewareStack as unknown as MiddlewareStack
   stack.add(
     (next) => async (args) => {
-      const result = await next(args)
-      const response = result.response as { headers?: Record<string, string> } | undefined
-      Object.assign(http, readResponseHeaders(response?.headers))
-      return result
+      const request = args.request as { headers?: Record<string, string> }
+      if (request.headers !== undefined) Object.assign(request.headers, headers)
+      return next(args)
     },
-    { step: 'deserialize', name: 'qlResponseHeaders' },
+    { step: 'build', name: 'qlCallHeaders' },
   )
   return command
 }

@@ -2,6 +2,7 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/
 import type { ChatModel } from '@ql/provider'
 import type { ApiKeySource } from '../shared/resolve-api-key'
 import { createBedrockChatModel } from './bedrock-chat-model'
+import { keepResponseHeaders } from './bedrock-response-headers'
 import { RecentSecrets } from './recent-secrets'
 
 /** AWS credentials: the keys themselves, or a function that returns them (for rotation). */
@@ -49,7 +50,7 @@ export function createBedrock(settings: BedrockProviderSettings = {}): BedrockPr
   let client: BedrockRuntimeClient | undefined
   const secrets = new RecentSecrets()
   const getClient = () => {
-    client ??= new BedrockRuntimeClient(clientConfig(settings, secrets))
+    client ??= keepResponseHeaders(new BedrockRuntimeClient(clientConfig(settings, secrets)))
     return client
   }
   return {
