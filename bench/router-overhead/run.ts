@@ -236,9 +236,7 @@ async function main(): Promise<void> {
 
     if (flags.profile) {
       mkdirSync(resultsDirectory, { recursive: true })
-      const targets = all.filter(
-        (v) => v.client === profileClient && v.mode === 'stream',
-      )
+      const targets = all.filter((v) => v.client === profileClient && v.mode === 'stream')
       const summaries = await profileVariants(targets, { calls, warmup, directory: resultsDirectory })
       for (const summary of summaries) {
         console.log(
