@@ -24,7 +24,7 @@ import {
 import { readResponseHeaders } from '../shared/read-response-headers'
 import { redactCause } from '../shared/redact-cause'
 import type { BedrockProviderSettings } from './bedrock-provider'
-import { responseHeadersOf } from './bedrock-response-headers'
+import { type BedrockHttpResponse, responseOf } from './bedrock-response-headers'
 import { BedrockStreamParts, undecodableFrame } from './bedrock-stream-parts'
 import { buildBedrockRequest } from './build-bedrock-request'
 import { answerFromJsonTool, emitAnswerFromJsonTool } from './json-tool-answer'
@@ -69,16 +69,14 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
     generate: async ({ prepared, connection, signal, options }) => {
       const command = withHeaders(new ConverseCommand(prepared.input), config.settings, options)
       const output = await connection.send(command, { abortSignal: signal })
-      const http = readResponseHeaders(responseHeadersOf(prepared.input))
+      const http = readResponseHeaders(responseOf(prepared.input)?.headers)
       return toChatResponse(output, http, modelId, prepared.warnings, prepared.jsonTool)
     },
     stream: async ({ prepared, connection, signal, options }) => {
       const command = withHeaders(new ConverseStreamCommand(prepared.input), config.settings, options)
-      // closing the SDK's event stream does not end its HTTP request: when no signal came with the
-      // call, give it one that closing the chunks aborts
-      const own = signal === undefined ? new AbortController() : undefined
-      const output = await connection.send(command, { abortSignal: signal ?? own?.signal })
-      const http = readResponseHeaders(responseHeadersOf(prepared.input))
+      const output = await connection.send(command, { abortSignal: signal })
+      const response = responseOf(prepared.input)
+      const http = readResponseHeaders(response?.headers)
       if (output.stream === undefined) {
         throw new InvalidResponseError({
           message: 'Bedrock answered ConverseStream without a stream',
@@ -97,7 +95,8 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
         return answer
       }
       return {
-        chunks: own === undefined ? output.stream : abortOnClose(output.stream, own),
+        // closing the SDK's event stream does not end its HTTP request: destroying the body does
+        chunks: endOnClose(output.stream, response),
         toParts: (event: ConverseStreamOutput, emit) => parts.map(event, through(emit)),
         onEnd: (emit) => parts.end(through(emit)),
         ...(http.headers === undefined ? {} : { headers: http.headers }),
@@ -215,15 +214,20 @@ function toChatResponse(
   })
 }
 
-/** The chunks, with `return()` (the consumer left) aborting the call's own controller. */
-function abortOnClose<T>(chunks: AsyncIterable<T>, controller: AbortController): AsyncIterable<T> {
+/** The chunks, with `return()` (the consumer left) ending the HTTP request by destroying its body. */
+function endOnClose<T>(
+  chunks: AsyncIterable<T>,
+  response: BedrockHttpResponse | undefined,
+): AsyncIterable<T> {
+  const destroy = response?.body?.destroy
+  if (typeof destroy !== 'function') return chunks
   return {
     [Symbol.asyncIterator]() {
       const iterator = chunks[Symbol.asyncIterator]()
       return {
         next: () => iterator.next(),
         return: (value?: unknown) => {
-          controller.abort()
+          destroy.call(response?.body)
           return iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined })
         },
       }

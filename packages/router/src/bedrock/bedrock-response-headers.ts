@@ -2,13 +2,20 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime'
 
 type Handler = (args: { input: object; request: unknown }) => Promise<{ response?: unknown }>
 
-/** The HTTP response headers of each call, keyed by the call's command input (one object per call). */
-const RESPONSE_HEADERS = new WeakMap<object, Record<string, string | undefined>>()
+/** What a call's HTTP response was: its headers, and its body (to end the request early). */
+export interface BedrockHttpResponse {
+  headers?: Record<string, string | undefined>
+  body?: { destroy?: () => void }
+}
+
+/** The HTTP response of each call, keyed by the call's command input (one object per call). */
+const RESPONSES = new WeakMap<object, BedrockHttpResponse>()
 
 /**
- * Adds, once per client, a middleware that keeps each call's HTTP response headers, keyed by the
- * command's input: the SDK's output has the request id but not the headers. One middleware on the
- * client costs less than one per command.
+ * Adds, once per client, a middleware that keeps each call's HTTP response (headers and body),
+ * keyed by the command's input: the SDK's output has the request id but not the headers, and
+ * closing its event stream does not end the HTTP request (destroying the body does). One
+ * middleware on the client costs less than one per command.
  */
 export function keepResponseHeaders(client: BedrockRuntimeClient): BedrockRuntimeClient {
   const stack = client.middlewareStack as unknown as {
@@ -17,9 +24,8 @@ export function keepResponseHeaders(client: BedrockRuntimeClient): BedrockRuntim
   stack.add(
     (next) => async (args) => {
       const result = await next(args)
-      const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)
-        ?.headers
-      if (headers !== undefined) RESPONSE_HEADERS.set(args.input, headers)
+      const response = result.response as BedrockHttpResponse | undefined
+      if (response !== undefined) RESPONSES.set(args.input, response)
       return result
     },
     { step: 'deserialize', name: 'qlResponseHeaders' },
@@ -27,7 +33,7 @@ export function keepResponseHeaders(client: BedrockRuntimeClient): BedrockRuntim
   return client
 }
 
-/** The response headers kept for the call made with `input`, if the client keeps them. */
-export function responseHeadersOf(input: object): Record<string, string | undefined> | undefined {
-  return RESPONSE_HEADERS.get(input)
+/** The HTTP response kept for the call made with `input`, if the client keeps them. */
+export function responseOf(input: object): BedrockHttpResponse | undefined {
+  return RESPONSES.get(input)
 }
