@@ -108,11 +108,17 @@ export function createBedrockChatModel(modelId: string, config: BedrockChatModel
   })
 }
 
+/** Until when each client's region and credentials are known good (epoch ms). */
+const checkedUntil = new WeakMap<BedrockRuntimeClient, number>()
+
 /**
  * Checks that a region is configured, and resolves the credentials the call will be signed with
  * (the SDK caches them), so their secret parts can be redacted from any error.
  */
 async function checkClient(client: BedrockRuntimeClient, config: BedrockChatModelConfig, modelId: string) {
+  // a client that passed holds until its credentials expire (static ones: for good)
+  const until = checkedUntil.get(client)
+  if (until !== undefined && until > Date.now()) return
   const { settings, secrets } = config
   try {
     const region = client.config.region
@@ -126,10 +132,14 @@ async function checkClient(client: BedrockRuntimeClient, config: BedrockChatMode
       cause,
     })
   }
-  if (settings.apiKey !== undefined) return
+  if (settings.apiKey !== undefined) {
+    checkedUntil.set(client, Number.POSITIVE_INFINITY) // a key function is asked by the SDK itself
+    return
+  }
   try {
     const identity = await client.config.credentials()
     secrets.add(identity.secretAccessKey, identity.sessionToken)
+    checkedUntil.set(client, identity.expiration?.getTime() ?? Number.POSITIVE_INFINITY)
   } catch (cause) {
     throw new AuthenticationError({
       message: `no AWS credentials for Bedrock: pass \`credentials\` or \`apiKey\` in the settings, or configure the default credential chain (${(cause as Error).message})`,
