@@ -1,6 +1,5 @@
 import { type CallSignal, createCallSignal } from './create-call-signal'
-import type { QlError } from './errors/ql-error'
-import { QlError as QlErrorClass } from './errors/ql-error'
+import { QlError } from './errors/ql-error'
 import { type ToQlErrorContext, toQlError } from './errors/to-ql-error'
 
 /** What {@link runCall} needs: the caller's signal and time budget, and who is being called. */
@@ -37,8 +36,8 @@ export async function runCall<T>(
   try {
     return await run(call?.signal)
   } catch (error) {
-    if (call?.signal.aborted === true && QlErrorClass.isInstance(call.signal.reason)) throw call.signal.reason
-    if (QlErrorClass.isInstance(error)) throw error
+    if (call?.signal.aborted === true && QlError.isInstance(call.signal.reason)) throw call.signal.reason
+    if (QlError.isInstance(error)) throw error
     throw mapError?.(error) ?? toQlError(error, contextOf(options))
   } finally {
     call?.dispose()

@@ -44,10 +44,10 @@ export interface BedrockChatModelConfig {
 }
 
 type Command = ConverseCommand | ConverseStreamCommand
-type Handler = (args: { request: unknown }) => Promise<{ response?: unknown }>
-/** The part of the SDK's middleware stack used to add per-call headers and read the response's. */
+type Handler = (args: { request: unknown }) => Promise<unknown>
+/** The part of the SDK's middleware stack used to add per-call headers. */
 interface MiddlewareStack {
-  add(middleware: (next: Handler) => Handler, options: { step: 'build' | 'deserialize'; name: string }): void
+  add(middleware: (next: Handler) => Handler, options: { step: 'build'; name: string }): void
 }
 /** The HTTP response of one call, as the middleware saw it. */
 interface Http {
