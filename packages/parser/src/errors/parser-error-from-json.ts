@@ -1,4 +1,5 @@
 import { BinaryContentError } from './binary-content-error'
+import { BudgetExceededError, type BudgetedOperation } from './budget-exceeded-error'
 import { DisposedError } from './disposed-error'
 import { GrammarLoadError } from './grammar-load-error'
 import { InputTooLargeError } from './input-too-large-error'
@@ -20,6 +21,12 @@ const DECODERS: Readonly<Record<ParserErrorCode, Decoder>> = {
   input_too_large: (options, d) =>
     new InputTooLargeError({ ...options, bytes: num(d.bytes), maxBytes: num(d.maxBytes) }),
   parse_timeout: (options, d) => new ParseTimeoutError({ ...options, timeoutMs: num(d.timeoutMs) }),
+  budget_exceeded: (options, d) =>
+    new BudgetExceededError({
+      ...options,
+      operation: str(d.operation) as BudgetedOperation,
+      budgetMs: num(d.budgetMs),
+    }),
   binary_content: (options, d) => new BinaryContentError({ ...options, index: num(d.index) }),
   invalid_utf8: (options) => new InvalidUtf8Error(options),
   grammar_load_failed: (options, d) => new GrammarLoadError({ ...options, language: str(d.language) }),
