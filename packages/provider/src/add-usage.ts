@@ -8,6 +8,7 @@ export interface UsageWithCost {
 }
 
 const OPTIONAL_FIELDS = ['cachedInputTokens', 'cacheCreationInputTokens', 'reasoningTokens'] as const
+const OPTIONAL_COST_FIELDS = ['cachedInputCost', 'cacheWriteCost', 'reasoningCost'] as const
 
 /**
  * Sums token usage (and cost) across calls, for an agent loop or a router's totals.
@@ -18,7 +19,8 @@ const OPTIONAL_FIELDS = ['cachedInputTokens', 'cacheCreationInputTokens', 'reaso
  * - `addUsage(total, response)` with `{ usage, cost? }` values (a `ChatResponse` is one) sums
  *   the usage the same way and the cost field by field. A call without `cost` (its pricing is
  *   unknown) adds nothing to it, so `cost` is present when either side has one and absent when
- *   neither does.
+ *   neither does. The optional breakdown fields of a cost (`cachedInputCost`, `cacheWriteCost`,
+ *   `reasoningCost`) follow the rule of the optional usage fields.
  *
  * Neither argument is changed.
  *
@@ -61,10 +63,16 @@ function sumUsage(a: Usage, b: Usage): Usage {
 function addCost(a: Cost | undefined, b: Cost | undefined): Cost | undefined {
   if (a === undefined) return b === undefined ? undefined : { ...b }
   if (b === undefined) return { ...a }
-  return {
+  const sum: Cost = {
     inputCost: a.inputCost + b.inputCost,
     outputCost: a.outputCost + b.outputCost,
     totalCost: a.totalCost + b.totalCost,
     currency: 'USD',
   }
+  for (const field of OPTIONAL_COST_FIELDS) {
+    const x = a[field]
+    const y = b[field]
+    if (x !== undefined || y !== undefined) sum[field] = (x ?? 0) + (y ?? 0)
+  }
+  return sum
 }

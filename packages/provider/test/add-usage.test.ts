@@ -1,5 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { addUsage, type ChatResponse, type Cost, type Usage, type UsageWithCost } from '../src/index'
+import {
+  addUsage,
+  type ChatResponse,
+  type Cost,
+  costSchema,
+  type Usage,
+  type UsageWithCost,
+} from '../src/index'
 
 const cost = (inputCost: number, outputCost: number): Cost => ({
   inputCost,
@@ -67,6 +74,34 @@ describe('addUsage', () => {
     )
     expect(one.cost).toStrictEqual(c)
     expect(one.cost).not.toBe(c)
+  })
+
+  it('sums the optional cost breakdown like the optional usage fields', () => {
+    const a: UsageWithCost = {
+      usage: { inputTokens: 100, outputTokens: 10, cachedInputTokens: 80 },
+      cost: { ...cost(0.5, 1), cachedInputCost: 0.25 },
+    }
+    const b: UsageWithCost = {
+      usage: { inputTokens: 10, outputTokens: 20, reasoningTokens: 5, cacheCreationInputTokens: 4 },
+      cost: { ...cost(0.125, 2), cacheWriteCost: 0.0625, reasoningCost: 0.5 },
+    }
+    expect(addUsage(a, b).cost).toStrictEqual({
+      inputCost: 0.625,
+      outputCost: 3,
+      totalCost: 3.625,
+      currency: 'USD',
+      cachedInputCost: 0.25,
+      cacheWriteCost: 0.0625,
+      reasoningCost: 0.5,
+    })
+    const plain = addUsage({ usage: a.usage, cost: cost(1, 1) }, { usage: b.usage, cost: cost(1, 1) })
+    expect(Object.keys(plain.cost ?? {})).toEqual(['inputCost', 'outputCost', 'totalCost', 'currency'])
+  })
+
+  it('accepts a cost with the breakdown fields in the response schema, and rejects a negative one', () => {
+    const valid = { ...cost(1, 2), cachedInputCost: 0.5, cacheWriteCost: 0.25, reasoningCost: 1 }
+    expect(costSchema.parse(valid)).toStrictEqual(valid)
+    expect(costSchema.safeParse({ ...cost(1, 2), reasoningCost: -1 }).success).toBe(false)
   })
 
   it('refuses to mix a Usage with a { usage, cost } value', () => {

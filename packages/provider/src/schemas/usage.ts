@@ -20,12 +20,25 @@ export const usageSchema = z.object({
 /** Token usage of one call. */
 export type Usage = z.infer<typeof usageSchema>
 
-/** The cost of one call in US dollars, when the pricing of the model is known. */
+/**
+ * The cost of one call in US dollars, when the pricing of the model is known.
+ * `inputCost + outputCost = totalCost`; the optional fields break those two down further and are
+ * present when the usage had the matching count.
+ */
 export const costSchema = z.object({
+  /** All input tokens: fresh, cached and cache-write ones. */
   inputCost: z.number().nonnegative(),
+  /** All output tokens, reasoning included. */
   outputCost: z.number().nonnegative(),
+  /** `inputCost + outputCost`. */
   totalCost: z.number().nonnegative(),
   currency: z.literal('USD'),
+  /** The part of `inputCost` for input served from the prompt cache (`cachedInputTokens`). */
+  cachedInputCost: z.number().nonnegative().optional(),
+  /** The part of `inputCost` for input written to the prompt cache (`cacheCreationInputTokens`). */
+  cacheWriteCost: z.number().nonnegative().optional(),
+  /** The part of `outputCost` for reasoning (`reasoningTokens`). */
+  reasoningCost: z.number().nonnegative().optional(),
 })
 
 /** The cost of one call. */
