@@ -1,0 +1,226 @@
+import type { ChatRequest } from '@ql/provider'
+import { RoutingFunctionError } from './routing-function-error'
+import type { TargetView } from './target-view'
+
+/**
+ * The routing strategies the router has built in. Each orders the targets within a priority
+ * tier (see {@link orderTargets}):
+ *
+ * - `priority`: configuration order (a fallback chain).
+ * - `weighted`: weighted random without replacement: the first target is drawn with
+ *   probability weight / total weight, the next from those left, and so on. Weight 0 = only as
+ *   a fallback, after every target with a positive weight.
+ * - `least-latency`: lowest latency EWMA first. Targets not yet measured come before every
+ *   measured one, so each gets measured; ties (among unmeasured targets too) go to the one with
+ *   fewer calls in flight, then to configuration order.
+ * - `least-busy`: fewest calls in flight first.
+ * - `lowest-cost`: lowest blended price per million tokens first; targets of unknown price last.
+ */
+export type BuiltInStrategy = 'priority' | 'weighted' | 'least-latency' | 'least-busy' | 'lowest-cost'
+
+/** What a strategy knows about the call it orders targets for. */
+export interface StrategyContext {
+  /** The request being routed. */
+  request: ChatRequest
+  /** The call options' metadata, when the caller passed any. */
+  metadata: Record<string, unknown> | undefined
+  /** 1 for the first attempt of the call, 2 for the first retry, and so on. */
+  attempt: number
+  /**
+   * Every configured target's id. A strategy function may name a configured target that is not
+   * eligible for this call (cooling down, at its limit, not matching the route): such ids are
+   * dropped silently. Without this set, any id not among the offered targets is an error.
+   */
+  allTargetIds?: ReadonlySet<string>
+}
+
+/**
+ * A user-written strategy: returns the targets to try, in order, as views or as ids. It may
+ * leave targets out (they are not tried for this call) and must return synchronously. An id
+ * that names no target is a {@link RoutingFunctionError}; repeated ids count once.
+ */
+export type StrategyFunction = (
+  targets: readonly TargetView[],
+  context: StrategyContext,
+) => readonly TargetView[] | readonly string[]
+
+const BUILT_IN: ReadonlySet<string> = new Set<BuiltInStrategy>([
+  'priority',
+  'weighted',
+  'least-latency',
+  'least-busy',
+  'lowest-cost',
+])
+
+/** True when `value` names a built-in strategy. */
+export function isBuiltInStrategy(value: unknown): value is BuiltInStrategy {
+  return typeof value === 'string' && BUILT_IN.has(value)
+}
+
+/**
+ * Orders the eligible targets for one call: the first is tried first, the rest are its
+ * fallbacks in order. Runs on every call: O(n log n) in the number of targets, no I/O.
+ *
+ * Built-in strategies always respect priority tiers: every target of priority 0 comes before
+ * any of priority 1, whatever the strategy; the strategy orders targets within a tier, and ties
+ * keep configuration order. Out-of-range values are read leniently, never thrown on: a weight
+ * that is negative or not finite counts as 0, a priority that is not finite sorts last, a
+ * latency or cost that is negative or not finite counts as unknown, an in-flight count that is
+ * not finite counts as 0.
+ *
+ * A {@link StrategyFunction} replaces all of this: its order is used as is (after validation).
+ *
+ * @param strategy - A built-in strategy name or a function.
+ * @param targets - The eligible targets, in configuration order.
+ * @param context - The call being routed.
+ * @param random - A source of uniform numbers in [0, 1) for `weighted` (default `Math.random`);
+ *   inject a seeded one in tests.
+ * @returns A new array; `targets` is not changed.
+ * @throws {@link RoutingFunctionError} when a strategy function throws or returns ids or views
+ *   that name no target, or something that is not an array.
+ */
+export function orderTargets(
+  strategy: BuiltInStrategy | StrategyFunction,
+  targets: readonly TargetView[],
+  context: StrategyContext,
+  random: () => number = Math.random,
+): TargetView[] {
+  if (typeof strategy === 'function') return runStrategyFunction(strategy, targets, context)
+  const count = targets.length
+  if (count <= 1) return targets.slice()
+
+  // One sort on (tier, key, secondary key, configuration order): keys are computed once per
+  // target, so the comparator does no work beyond comparing numbers.
+  const tiers = new Float64Array(count)
+  const keys = new Float64Array(count)
+  const secondary = new Float64Array(count)
+  for (let i = 0; i < count; i++) {
+    const target = targets[i] as TargetView
+    tiers[i] = Number.isFinite(target.priority) ? target.priority : Number.POSITIVE_INFINITY
+    switch (strategy) {
+      case 'priority':
+        break
+      case 'weighted': {
+        const weight = Number.isFinite(target.weight) && target.weight > 0 ? target.weight : 0
+        // An exponential variate of rate `weight`: ordering by it ascending is weighted sampling
+        // without replacement (the smallest of independent exponentials is target i with
+        // probability weight_i / total). Weight 0 sorts after every positive weight.
+        keys[i] = weight === 0 ? Number.POSITIVE_INFINITY : -Math.log(1 - uniform(random)) / weight
+        break
+      }
+      case 'least-latency':
+        // Unmeasured targets (-1) come before any measured one: they are explored first.
+        keys[i] = knownNonNegative(target.latencyMs) ?? -1
+        secondary[i] = Number.isFinite(target.inFlight) ? target.inFlight : 0
+        break
+      case 'least-busy':
+        keys[i] = Number.isFinite(target.inFlight) ? target.inFlight : 0
+        break
+      case 'lowest-cost':
+        keys[i] = knownNonNegative(target.costPerMTokens) ?? Number.POSITIVE_INFINITY
+        break
+      default:
+        throw new RoutingFunctionError({
+          kind: 'strategy',
+          message: `unknown routing strategy ${JSON.stringify(String(strategy))}: use one of ${[...BUILT_IN].join(', ')}, or a function`,
+        })
+    }
+  }
+  const order = new Array<number>(count)
+  for (let i = 0; i < count; i++) order[i] = i
+  order.sort(
+    (a, b) =>
+      compare(tiers[a] as number, tiers[b] as number) ||
+      compare(keys[a] as number, keys[b] as number) ||
+      compare(secondary[a] as number, secondary[b] as number) ||
+      a - b,
+  )
+  const result = new Array<TargetView>(count)
+  for (let i = 0; i < count; i++) result[i] = targets[order[i] as number] as TargetView
+  return result
+}
+
+/** Compares numbers where Infinity == Infinity (so ties fall through to the next key). */
+function compare(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function knownNonNegative(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
+}
+
+/** A number in [0, 1) from `random`, whatever it returned. */
+function uniform(random: () => number): number {
+  const value = random()
+  if (!(value >= 0)) return 0 // NaN and negatives
+  return value < 1 ? value : 1 - Number.EPSILON
+}
+
+function runStrategyFunction(
+  strategy: StrategyFunction,
+  targets: readonly TargetView[],
+  context: StrategyContext,
+): TargetView[] {
+  let output: unknown
+  try {
+    output = strategy(targets, context)
+  } catch (error) {
+    throw new RoutingFunctionError({
+      kind: 'strategy',
+      message: `the routing strategy function threw: ${error instanceof Error ? error.message : String(error)}`,
+      cause: error,
+    })
+  }
+  if (!Array.isArray(output)) {
+    const what =
+      output !== null &&
+      typeof output === 'object' &&
+      typeof (output as { then?: unknown }).then === 'function'
+        ? 'a Promise (strategy functions must return synchronously)'
+        : output === null
+          ? 'null'
+          : typeof output
+    throw new RoutingFunctionError({
+      kind: 'strategy',
+      message: `the routing strategy function must return an array of targets or target ids; it returned ${what}`,
+    })
+  }
+  const byId = new Map<string, TargetView>()
+  for (const target of targets) byId.set(target.id, target)
+  const seen = new Set<string>()
+  const result: TargetView[] = []
+  const unknownIds: string[] = []
+  for (let i = 0; i < output.length; i++) {
+    const entry: unknown = output[i]
+    const id =
+      typeof entry === 'string'
+        ? entry
+        : entry !== null && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string'
+          ? (entry as { id: string }).id
+          : undefined
+    if (id === undefined) {
+      throw new RoutingFunctionError({
+        kind: 'strategy',
+        message: `the routing strategy function returned an invalid entry at index ${i} (${entry === null ? 'null' : typeof entry}): return target views or target id strings`,
+      })
+    }
+    if (seen.has(id)) continue
+    seen.add(id)
+    // The router's own view, not the returned object: a function cannot change weights or ids.
+    const target = byId.get(id)
+    if (target !== undefined) result.push(target)
+    else if (context.allTargetIds?.has(id) !== true) unknownIds.push(id)
+  }
+  if (unknownIds.length > 0) {
+    const shown = unknownIds.slice(0, 10).map((id) => JSON.stringify(id.slice(0, 100)))
+    throw new RoutingFunctionError({
+      kind: 'strategy',
+      unknownIds,
+      message: `the routing strategy function returned ${unknownIds.length === 1 ? 'an id' : 'ids'} no target has: ${shown.join(', ')}${unknownIds.length > 10 ? ', …' : ''}; known targets: ${targets
+        .slice(0, 10)
+        .map((target) => JSON.stringify(target.id))
+        .join(', ')}`,
+    })
+  }
+  return result
+}
