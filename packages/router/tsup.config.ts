@@ -2,6 +2,7 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig({
   entry: {
+    index: 'src/index.ts',
     'openai/index': 'src/openai/index.ts',
     'anthropic/index': 'src/anthropic/index.ts',
     'bedrock/index': 'src/bedrock/index.ts',

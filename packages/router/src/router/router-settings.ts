@@ -1,0 +1,32 @@
+import type { EventEmitter } from 'eventemitter3'
+import type { BuiltInStrategy, RouterStateStore, StrategyFunction } from './pending-modules'
+import type { RetryBudget } from './retry-budget'
+import type { RouterFallbacks, RouterTimeouts } from './router-config'
+import type { RouterEvents } from './router-events'
+import type { TargetRuntime } from './target-runtime'
+
+/** A router's configuration with every default filled in, shared by its calls. */
+export interface RouterSettings {
+  readonly id: string
+  readonly targets: readonly TargetRuntime[]
+  readonly byId: ReadonlyMap<string, TargetRuntime>
+  readonly strategy: BuiltInStrategy | StrategyFunction
+  readonly maxAttempts: number
+  readonly maxRetriesPerTarget: number
+  readonly initialDelayMs: number
+  readonly maxDelayMs: number
+  readonly maxRetryAfterMs: number
+  readonly budget: RetryBudget | undefined
+  /** The longest wait for a cooling target (0: fail at once). */
+  readonly waitForTargetMs: number
+  readonly waitForCapacity: boolean
+  readonly timeouts: RouterTimeouts
+  readonly fallbacks: RouterFallbacks
+  /** Whether any target routes conditionally, counts tokens or has a context window. */
+  readonly anyWhen: boolean
+  readonly anyContextWindow: boolean
+  readonly state: RouterStateStore | undefined
+  readonly random: () => number
+  readonly now: () => number
+  readonly events: EventEmitter<RouterEvents>
+}
