@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { estimateTokens } from '../src/chunks/estimate-tokens'
 import { liveParsedCodeCount } from '../src/parsed-code'
 import { buildRepoMap } from '../src/repo-map/build-repo-map'
 import { pageRank } from '../src/repo-map/page-rank'
@@ -94,7 +95,7 @@ describe('buildRepoMap', () => {
         'tools/report.py',
       ])
       expect(map.tokens).toBeLessThanOrEqual(400)
-      expect(map.tokens).toBe(Math.ceil(map.text.length / 4))
+      expect(map.tokens).toBe(estimateTokens(map.text))
       expect(
         map.text.startsWith('src/money.ts:\n⋮\n│export function formatPrice(cents: number): string\n⋮\n'),
       ).toBe(true)
