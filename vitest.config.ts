@@ -22,6 +22,7 @@ export default defineConfig({
         'packages/provider/src/**': { lines: 80 },
         'packages/router/src/**': { lines: 80 },
         'packages/parser/src/**': { lines: 80 },
+        'packages/agents/src/**': { lines: 80 },
       },
     },
   },

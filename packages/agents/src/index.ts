@@ -1,0 +1,44 @@
+// The public API of @ql/agents.
+
+export type { CheckpointRecord, Interrupt, TaskRef, TaskWrite } from './checkpoint/checkpoint-record'
+export type { Checkpointer } from './checkpoint/checkpointer'
+export { createMemoryCheckpointer } from './checkpoint/memory-checkpointer'
+export {
+  CheckpointConflictError,
+  GraphValidationError,
+  InvalidUpdateError,
+  NodeFailedError,
+  StepLimitError,
+  ThreadStateError,
+} from './errors/graph-errors'
+export type { End, Start } from './graph/constants'
+export { END, START } from './graph/constants'
+export type { CreateGraphOptions, StateSchema } from './graph/create-graph'
+export { createGraph, GraphBuilder } from './graph/create-graph'
+export type { NodeContext } from './graph/node-context'
+export type { Send } from './graph/send'
+export { isSend, send } from './graph/send'
+export type {
+  ConditionalEdgeOptions,
+  NodeFunction,
+  NodeOptions,
+  Reducer,
+  Reducers,
+  RetryPolicy,
+  Route,
+  RouteResult,
+  StateUpdate,
+} from './graph/types'
+export type { Durability } from './run/checkpoint-writer'
+export type {
+  CompileOptions,
+  GraphRun,
+  ResumeValue,
+  RunOptions,
+  RunResult,
+  ThreadState,
+} from './run/compiled-graph'
+export { CompiledGraph } from './run/compiled-graph'
+export type { ThreadCheckpoint } from './run/fold-log'
+export type { GraphEvent, GraphEventType } from './run/graph-event'
+export { interrupt } from './run/interrupt'

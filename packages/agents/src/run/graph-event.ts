@@ -1,0 +1,33 @@
+import type { Interrupt } from '../checkpoint/checkpoint-record'
+
+/** The events of a run, in the order they happen; `stream()` yields them and `on()` delivers them. */
+export type GraphEvent<State = Record<string, unknown>> =
+  | { type: 'run-start'; threadId: string; step: number; resumed: boolean }
+  | { type: 'node-start'; threadId: string; node: string; step: number; taskId: string; attempt: number }
+  | {
+      type: 'node-end'
+      threadId: string
+      node: string
+      step: number
+      taskId: string
+      durationMs: number
+      update: Partial<State>
+    }
+  | {
+      type: 'node-retry'
+      threadId: string
+      node: string
+      step: number
+      taskId: string
+      attempt: number
+      delayMs: number
+      error: unknown
+    }
+  | { type: 'state'; threadId: string; step: number; state: State }
+  | { type: 'custom'; threadId: string; node: string; step: number; data: unknown }
+  | { type: 'interrupt'; threadId: string; step: number; interrupts: Interrupt[] }
+  | { type: 'run-end'; threadId: string; step: number; status: 'done' | 'interrupted' }
+  | { type: 'run-error'; threadId: string; step: number; error: unknown }
+
+/** The type names of {@link GraphEvent}. */
+export type GraphEventType = GraphEvent['type']

@@ -1,0 +1,154 @@
+import { AbortedError, isQlError, TimeoutError, toQlError } from '@ql/provider'
+import pRetry from 'p-retry'
+import type { Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
+import type { NodeContext } from '../graph/node-context'
+import type { NodeSpec, RetryPolicy } from '../graph/types'
+import { interruptIn, isNodeInterrupt, type TaskScope, taskScope } from './interrupt'
+
+/** How one task ended. @internal */
+export type TaskOutcome =
+  | { kind: 'ok'; update: unknown }
+  | { kind: 'interrupt'; interrupt: Interrupt }
+  | { kind: 'error'; error: unknown }
+
+/** What a task needs from its run. @internal */
+export interface TaskEnvironment {
+  readonly threadId: string
+  readonly step: number
+  readonly signal: AbortSignal
+  readonly answers: ReadonlyMap<number, unknown>
+  emit(node: string, data: unknown): void
+  onRetry(task: TaskRef, attempt: number, delayMs: number, error: unknown): void
+  onStart(task: TaskRef, attempt: number): void
+}
+
+/** Runs one task: its node with the state, under its timeout and retry policy. Never throws. @internal */
+export async function runTask<State>(
+  spec: NodeSpec<State>,
+  task: TaskRef,
+  state: State,
+  env: TaskEnvironment,
+): Promise<TaskOutcome> {
+  const policy = spec.options.retry
+  try {
+    const update =
+      policy === undefined
+        ? await attempt(spec, task, state, env, 1)
+        : await retrying(spec, task, state, env, policy)
+    return { kind: 'ok', update: update ?? undefined }
+  } catch (error) {
+    if (isNodeInterrupt(error)) return { kind: 'interrupt', interrupt: error.interrupt }
+    return { kind: 'error', error }
+  }
+}
+
+function attempt<State>(
+  spec: NodeSpec<State>,
+  task: TaskRef,
+  state: State,
+  env: TaskEnvironment,
+  number: number,
+): Promise<unknown> {
+  env.onStart(task, number)
+  const timeoutMs = spec.options.timeoutMs
+  const controller = timeoutMs === undefined ? undefined : new AbortController()
+  const signal = controller === undefined ? env.signal : linked(env.signal, controller)
+  const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0 }
+  const context: NodeContext = {
+    node: spec.name,
+    step: env.step,
+    threadId: env.threadId,
+    input: task.input,
+    signal,
+    attempt: number,
+    interrupt: (payload) => interruptIn(scope, payload) as never,
+    emit: (data) => env.emit(spec.name, data),
+  }
+  const running = taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>
+  if (controller === undefined || timeoutMs === undefined) return running
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new TimeoutError({
+        message: `Node "${spec.name}" took longer than its timeout of ${timeoutMs} ms.`,
+      })
+      controller.abort(error)
+      reject(error)
+    }, timeoutMs)
+    running.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+function linked(parent: AbortSignal, child: AbortController): AbortSignal {
+  if (parent.aborted) child.abort(parent.reason)
+  else
+    parent.addEventListener('abort', () => child.abort(parent.reason), { once: true, signal: child.signal })
+  return child.signal
+}
+
+async function retrying<State>(
+  spec: NodeSpec<State>,
+  task: TaskRef,
+  state: State,
+  env: TaskEnvironment,
+  policy: RetryPolicy,
+): Promise<unknown> {
+  const retries = policy.retries ?? 2
+  const minDelay = policy.minDelayMs ?? 500
+  const maxDelay = policy.maxDelayMs ?? 10_000
+  const maxHint = policy.maxRetryAfterMs ?? 60_000
+  let number = 0
+  return pRetry(() => attempt(spec, task, state, env, ++number), {
+    retries,
+    // the waits are ours (full jitter, retry hints, abortable): p-retry's own timer is zero
+    minTimeout: 0,
+    maxTimeout: 0,
+    signal: env.signal,
+    shouldRetry: ({ error }) => {
+      if (isNodeInterrupt(error) || env.signal.aborted) return false
+      const typed = isQlError(error) ? error : toQlError(error)
+      if (!typed.retryable) return false
+      return (typed.retryAfterMs ?? 0) <= maxHint
+    },
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft <= 0 || isNodeInterrupt(error) || env.signal.aborted) return
+      const typed = isQlError(error) ? error : toQlError(error)
+      if (!typed.retryable || (typed.retryAfterMs ?? 0) > maxHint) return
+      const backoff = Math.random() * Math.min(maxDelay, minDelay * 2 ** (attemptNumber - 1))
+      const delayMs = Math.max(backoff, typed.retryAfterMs ?? 0)
+      env.onRetry(task, attemptNumber + 1, delayMs, error)
+      await wait(delayMs, env.signal)
+    },
+  })
+}
+
+/** Waits `ms`, or rejects with the signal's reason at once; leaves no timer behind. @internal */
+export function wait(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(abortReason(signal))
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortReason(signal))
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** The error a cancelled run rejects with. @internal */
+export function abortReason(signal: AbortSignal): unknown {
+  const reason = signal.reason
+  if (isQlError(reason)) return reason
+  return new AbortedError({ message: 'The run was cancelled.', cause: reason })
+}
