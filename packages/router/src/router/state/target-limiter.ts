@@ -549,9 +549,14 @@ export class TargetLimiter {
   }
 }
 
-/** True when a time-bound block lasts past `deadline` (a concurrency block may end any moment). */
+/**
+ * True when a time-bound block lasts past `deadline`, or the call can never fit (a concurrency
+ * block may end any moment).
+ */
 function cannotFitBefore(block: Block, deadline: number): boolean {
-  return block.reason !== 'concurrency' && block.retryAt > deadline
+  return (
+    block.reason !== 'concurrency' && (block.retryAt > deadline || block.retryAt === Number.POSITIVE_INFINITY)
+  )
 }
 
 function readLimit(value: unknown, path: string): number {
