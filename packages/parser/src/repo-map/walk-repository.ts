@@ -21,18 +21,36 @@ interface Rules {
 async function readRules(directory: string, base: string, file = '.gitignore'): Promise<Rules | undefined> {
   try {
     const text = await readFile(join(directory, file), 'utf8')
-    return { base, rules: ignore().add(text) }
+    return { base, rules: ignore({ ignorecase: false }).add(text) }
   } catch {
     return undefined
   }
 }
 
-function isIgnored(stack: readonly Rules[], path: string, directory: boolean): boolean {
-  for (const { base, rules } of stack) {
+/**
+ * Git's precedence: the extra patterns first, then the `.gitignore` closest to the path, up to
+ * the root's, then `.git/info/exclude`; within one file the last matching pattern wins, and the
+ * first file with a matching pattern decides (so a nested `!keep.log` re-includes what the
+ * root's `*.log` left out).
+ */
+function isIgnored(
+  extra: Rules | undefined,
+  stack: readonly Rules[],
+  excludes: Rules | undefined,
+  path: string,
+  directory: boolean,
+): boolean {
+  const decide = ({ base, rules }: Rules): boolean | undefined => {
     const local = base === '' ? path : path.slice(base.length + 1)
-    if (rules.ignores(directory ? `${local}/` : local)) return true
+    const result = rules.test(directory ? `${local}/` : local)
+    return result.ignored ? true : result.unignored ? false : undefined
   }
-  return false
+  if (extra !== undefined && decide(extra) === true) return true
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const decision = decide(stack[i] as Rules)
+    if (decision !== undefined) return decision
+  }
+  return excludes === undefined ? false : decide(excludes) === true
 }
 
 /**
@@ -46,20 +64,22 @@ export async function* walkRepository(
   root: string,
   options: WalkRepositoryOptions = {},
 ): AsyncGenerator<string> {
-  const extra: Rules[] = options.ignore?.length
-    ? [{ base: '', rules: ignore().add([...options.ignore]) }]
-    : []
-  // the repository's own excludes (`.git/info/exclude`) apply like a root .gitignore
+  const extra: Rules | undefined = options.ignore?.length
+    ? { base: '', rules: ignore({ ignorecase: false }).add([...options.ignore]) }
+    : undefined
+  // the repository's own excludes (`.git/info/exclude`): below every .gitignore
   const excludes = await readRules(join(root, '.git', 'info'), '', 'exclude')
   const rootRules = await readRules(root, '')
-  const stack = [...extra, ...(excludes ? [excludes] : []), ...(rootRules ? [rootRules] : [])]
-  yield* walk(root, '', stack, options.signal)
+  const ignored = (stack: readonly Rules[], path: string, directory: boolean) =>
+    isIgnored(extra, stack, excludes, path, directory)
+  yield* walk(root, '', rootRules ? [rootRules] : [], ignored, options.signal)
 }
 
 async function* walk(
   directory: string,
   base: string,
   stack: readonly Rules[],
+  isIgnored: (stack: readonly Rules[], path: string, directory: boolean) => boolean,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<string> {
   signal?.throwIfAborted()
@@ -72,7 +92,7 @@ async function* walk(
       if (isIgnored(stack, path, true)) continue
       const absolute = join(directory, entry.name)
       const nested = await readRules(absolute, path)
-      yield* walk(absolute, path, nested ? [...stack, nested] : stack, signal)
+      yield* walk(absolute, path, nested ? [...stack, nested] : stack, isIgnored, signal)
     } else if (entry.isFile()) {
       if (!isIgnored(stack, path, false)) yield path
     }
