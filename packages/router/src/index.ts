@@ -1,6 +1,7 @@
+export type { ModelPricing } from './router/cost/pricing'
+export { computeCost, defaultPricing, findPricing } from './router/cost/pricing'
 export type { Router } from './router/create-router'
 export { createRouter } from './router/create-router'
-export { InvalidRouterConfigError } from './router/invalid-router-config-error'
 export type {
   RouterBreakerConfig,
   RouterConfig,
@@ -8,7 +9,6 @@ export type {
   RouterRetryConfig,
   RouterTarget,
   RouterTimeouts,
-  TargetLimits,
 } from './router/router-config'
 export type {
   AttemptEvent,
@@ -25,3 +25,23 @@ export type {
   TargetHealth,
   UsageEvent,
 } from './router/router-events'
+export type { MemoryRouterStateOptions } from './router/state/create-memory-router-state'
+export { createMemoryRouterState } from './router/state/create-memory-router-state'
+export { InvalidRouterConfigError } from './router/state/invalid-router-config-error'
+export type { RouteCondition, RouteConditionContext } from './router/state/match-route'
+export type { RateLimitSnapshot } from './router/state/read-rate-limit-headers'
+export { readRateLimitHeaders } from './router/state/read-rate-limit-headers'
+export type {
+  BreakerSnapshot,
+  CapacityRequest,
+  CapacityReservation,
+  LatencyKind,
+  MaybePromise,
+  RouterStateStore,
+  TargetStateSnapshot,
+} from './router/state/router-state-store'
+export type { RoutingFunctionKind } from './router/state/routing-function-error'
+export { RoutingFunctionError } from './router/state/routing-function-error'
+export type { BuiltInStrategy, StrategyContext, StrategyFunction } from './router/state/strategies'
+export type { TargetLimits } from './router/state/target-limiter'
+export type { TargetView } from './router/state/target-view'

@@ -8,12 +8,12 @@ import {
   relayChatStream,
 } from '@ql/provider'
 import { EventEmitter } from 'eventemitter3'
-import type { Lease } from './pending-modules'
 import { RetryBudget } from './retry-budget'
 import { RoutedCall } from './routed-call'
 import { parseRouterConfig, type RouterConfig } from './router-config'
 import type { RouterEvents, RouterHealth } from './router-events'
 import type { RouterSettings } from './router-settings'
+import type { Lease } from './state/target-limiter'
 import { StreamAttempt } from './stream-attempt'
 import { TargetBreaker } from './target-breaker'
 import { TargetRuntime } from './target-runtime'
@@ -72,9 +72,10 @@ class ChatRouter implements Router {
     const breaker = config.breaker === false ? undefined : config.breaker
     const events = this.#events
     const targets = config.targets.map(
-      (target) =>
+      (target, index) =>
         new TargetRuntime(
           target,
+          index,
           config.breaker === false
             ? undefined
             : new TargetBreaker({
@@ -85,10 +86,13 @@ class ChatRouter implements Router {
                 now: () => Date.now(),
                 onStateChange: (state, previous) => {
                   if (config.state !== undefined) {
+                    const since = Date.now()
+                    const retryAt = since + (breaker?.resetTimeoutMs ?? 30_000)
                     Promise.resolve(
-                      config.state.setBreakerState(target.id, {
+                      config.state.setBreaker(target.id, {
                         state,
-                        ...(state === 'open' ? { openedAt: Date.now() } : {}),
+                        since,
+                        ...(state === 'open' ? { retryAt } : {}),
                       }),
                     ).catch(() => {})
                   }
@@ -105,6 +109,7 @@ class ChatRouter implements Router {
       id: this.modelId,
       targets,
       byId: new Map(targets.map((target) => [target.id, target])),
+      allIds: new Set(targets.map((target) => target.id)),
       strategy: config.strategy ?? 'priority',
       maxAttempts: retry.maxAttempts ?? 3,
       maxRetriesPerTarget: retry.maxRetriesPerTarget ?? 1,
@@ -186,7 +191,7 @@ class ChatRouter implements Router {
     lease.release(usage.inputTokens + usage.outputTokens)
     target.limiter.observeHeaders(response.headers)
     const duration = settings.now() - started
-    target.latency.record(duration)
+    target.total.record(duration)
     if (
       response.finishReason === 'content-filter' &&
       settings.fallbacks.contentFilter !== undefined &&
@@ -222,7 +227,7 @@ class ChatRouter implements Router {
       now: settings.now,
       failure: (error) => call.failure(error),
       onFinish: (response, firstTokenMs) => {
-        target.latency.record(firstTokenMs)
+        target.ttft.record(firstTokenMs)
         target.limiter.observeHeaders(response.headers)
         return this.#finished(call, target, response, attempt)
       },
@@ -265,7 +270,7 @@ class ChatRouter implements Router {
         breaker: target.breaker?.state ?? ('closed' as const),
         unavailableUntil: until,
         inFlight: target.limiter.inFlight,
-        latencyMs: target.latency.value,
+        latencyMs: target.total.value ?? target.ttft.value,
       }
     })
     return {

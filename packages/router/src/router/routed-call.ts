@@ -13,9 +13,13 @@ import {
 } from '@ql/provider'
 import pRetry, { AbortError } from 'p-retry'
 import { abortableDelay, fullJitterDelay } from './abortable-delay'
-import { type Lease, matchesRoute, orderTargets, readRateLimitHeaders } from './pending-modules'
 import type { FallbackReason } from './router-events'
 import type { RouterSettings } from './router-settings'
+import { matchesRoute } from './state/match-route'
+import { readRateLimitHeaders } from './state/read-rate-limit-headers'
+import type { RouterStateStore } from './state/router-state-store'
+import { orderTargets } from './state/strategies'
+import type { Lease } from './state/target-limiter'
 import type { TargetRuntime } from './target-runtime'
 
 /** Runs one attempt on a target, holding `lease` (capacity from the target's limiter) until it is done with it. */
@@ -117,6 +121,7 @@ export class RoutedCall {
    */
   async run<T>(runAttempt: AttemptRunner<T>): Promise<T> {
     const settings = this.#settings
+    if (settings.state !== undefined) await this.#readSharedState(settings.state)
     try {
       return await pRetry(
         async () => {
@@ -143,24 +148,56 @@ export class RoutedCall {
     }
   }
 
+  /**
+   * Learns what other routers sharing the store know: cooldowns they set and breakers they opened
+   * (a breaker open elsewhere keeps the target out here until its probe time). A store that fails
+   * is ignored: the call goes on with this process's own state.
+   */
+  async #readSharedState(store: RouterStateStore): Promise<void> {
+    const targets = this.#order
+    try {
+      const snapshots = await store.readTargets(targets.map((target) => target.id))
+      const now = this.#settings.now()
+      snapshots.forEach((snapshot, index) => {
+        const target = targets[index]
+        if (target === undefined) return
+        if (snapshot.cooldownUntil !== undefined && snapshot.cooldownUntil > now)
+          target.coolUntil(snapshot.cooldownUntil)
+        const breaker = snapshot.breaker
+        if (breaker?.state === 'open' && breaker.retryAt !== undefined && breaker.retryAt > now) {
+          target.coolUntil(breaker.retryAt)
+        }
+      })
+    } catch {
+      // the shared store is unreachable: route on local state
+    }
+  }
+
   // ---- choosing a target ----------------------------------------------------------------------
 
   /** The targets whose `when` matches the request, in the strategy's order. */
   #orderTargets(): TargetRuntime[] {
     const settings = this.#settings
     const matching = settings.anyWhen
-      ? settings.targets.filter((target) => matchesRoute(target.config.when, this.request))
+      ? settings.targets.filter((target) =>
+          matchesRoute(target.config.when, this.request, this.options.metadata),
+        )
       : settings.targets
     if (matching.length <= 1) return [...matching]
     if (settings.strategy === 'priority' && !matching.some((t) => t.config.priority !== undefined)) {
       return [...matching]
     }
     const byId = settings.byId
-    const views = matching.map((target) => target.view())
+    const views = matching.map((target) => target.view(this.streaming))
     return orderTargets(
       settings.strategy,
       views,
-      { request: this.request, metadata: this.options.metadata, attempt: this.upstream + 1 },
+      {
+        request: this.request,
+        metadata: this.options.metadata,
+        attempt: this.upstream + 1,
+        allTargetIds: settings.allIds,
+      },
       settings.random,
     ).flatMap((view) => {
       const target = byId.get(view.id)
@@ -492,7 +529,7 @@ export class RoutedCall {
     const settings = this.#settings
     if (!target.coolUntil(until)) return
     if (settings.state !== undefined) {
-      Promise.resolve(settings.state.setCooldownUntil(target.id, until)).catch(() => {})
+      Promise.resolve(settings.state.extendCooldown(target.id, until)).catch(() => {})
     }
     if (settings.events.listenerCount('cooldown') > 0) {
       settings.events.emit('cooldown', { targetId: target.id, until, error })

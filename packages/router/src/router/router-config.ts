@@ -1,20 +1,11 @@
 import { type ChatModel, formatIssuePath, isChatModel, type ValidationIssue } from '@ql/provider'
 import { z } from 'zod/v4'
-import { InvalidRouterConfigError } from './invalid-router-config-error'
-import type {
-  BuiltInStrategy,
-  ModelPricing,
-  RouteCondition,
-  RouterStateStore,
-  StrategyFunction,
-} from './pending-modules'
-
-/** Per-target capacity: calls per minute, tokens per minute (a sliding 60 s window), calls at once. */
-export interface TargetLimits {
-  rpm?: number
-  tpm?: number
-  maxConcurrency?: number
-}
+import { type ModelPricing, modelPricingSchema } from './cost/pricing'
+import { InvalidRouterConfigError } from './state/invalid-router-config-error'
+import type { RouteCondition } from './state/match-route'
+import type { RouterStateStore } from './state/router-state-store'
+import type { BuiltInStrategy, StrategyFunction } from './state/strategies'
+import type { TargetLimits } from './state/target-limiter'
 
 /** One model the router may send a call to. */
 export interface RouterTarget {
@@ -147,21 +138,12 @@ const targetSchema = z.object({
     .strict()
     .optional(),
   timeoutMs: positive.optional(),
-  pricing: z
-    .object({
-      inputPerMTokens: nonNegative,
-      outputPerMTokens: nonNegative,
-      cachedInputPerMTokens: nonNegative.optional(),
-      cacheWritePerMTokens: nonNegative.optional(),
-      reasoningPerMTokens: nonNegative.optional(),
-    })
-    .strict()
-    .optional(),
+  pricing: modelPricingSchema.optional(),
   contextWindow: positiveInt.optional(),
   tags: z.array(z.string()).optional(),
   when: z
     .union([
-      z.custom<(request: unknown) => boolean>((value) => typeof value === 'function'),
+      z.custom<(...args: never[]) => boolean>((value) => typeof value === 'function'),
       z
         .object({
           tags: z.array(z.string()).optional(),
@@ -248,7 +230,7 @@ const configSchema = z
 export function parseRouterConfig(config: unknown): RouterConfig {
   const result = configSchema.safeParse(config)
   if (!result.success) {
-    throw new InvalidRouterConfigError(
+    throw invalidConfig(
       result.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message })),
     )
   }
@@ -268,7 +250,18 @@ export function parseRouterConfig(config: unknown): RouterConfig {
       }
     })
   }
-  if (issues.length > 0) throw new InvalidRouterConfigError(issues)
+  if (issues.length > 0) throw invalidConfig(issues)
   // the original object: the schema checked it, and models and functions must keep their identity
   return parsed
+}
+
+/** One error for every problem found; `path` names the first, the message lists them all. */
+function invalidConfig(issues: readonly ValidationIssue[]): InvalidRouterConfigError {
+  const lines = issues.slice(0, 10).map((issue) => `  - ${issue.path || '(config)'}: ${issue.message}`)
+  if (issues.length > 10) lines.push(`  - ... and ${issues.length - 10} more`)
+  const noun = issues.length === 1 ? 'problem' : 'problems'
+  return new InvalidRouterConfigError({
+    path: issues[0]?.path ?? '',
+    message: `invalid router config, ${issues.length} ${noun}:\n${lines.join('\n')}`,
+  })
 }

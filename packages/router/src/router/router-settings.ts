@@ -1,8 +1,9 @@
 import type { EventEmitter } from 'eventemitter3'
-import type { BuiltInStrategy, RouterStateStore, StrategyFunction } from './pending-modules'
 import type { RetryBudget } from './retry-budget'
 import type { RouterFallbacks, RouterTimeouts } from './router-config'
 import type { RouterEvents } from './router-events'
+import type { RouterStateStore } from './state/router-state-store'
+import type { BuiltInStrategy, StrategyFunction } from './state/strategies'
 import type { TargetRuntime } from './target-runtime'
 
 /** A router's configuration with every default filled in, shared by its calls. */
@@ -10,6 +11,7 @@ export interface RouterSettings {
   readonly id: string
   readonly targets: readonly TargetRuntime[]
   readonly byId: ReadonlyMap<string, TargetRuntime>
+  readonly allIds: ReadonlySet<string>
   readonly strategy: BuiltInStrategy | StrategyFunction
   readonly maxAttempts: number
   readonly maxRetriesPerTarget: number

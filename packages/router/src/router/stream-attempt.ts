@@ -7,7 +7,7 @@ import {
   TimeoutError,
   toQlError,
 } from '@ql/provider'
-import type { Lease } from './pending-modules'
+import type { Lease } from './state/target-limiter'
 
 /** Events that commit a stream to its attempt: once one reached the consumer, there is no failover. */
 const COMMITTING = new Set<ChatStreamEvent['type']>([

@@ -1,14 +1,10 @@
 import type { ChatModel, ChatRequest, ChatResponse, Cost } from '@ql/provider'
-import {
-  computeCost,
-  countRequestTokens,
-  findPricing,
-  LatencyTracker,
-  type ModelPricing,
-  TargetLimiter,
-  type TargetView,
-} from './pending-modules'
+import { blendedPricePerMTokens, computeCost, findPricing, type ModelPricing } from './cost/pricing'
+import { countRequestTokens } from './pending-modules'
 import type { RouterTarget } from './router-config'
+import { LatencyTracker } from './state/latency-tracker'
+import { TargetLimiter } from './state/target-limiter'
+import type { TargetView } from './state/target-view'
 import type { TargetBreaker } from './target-breaker'
 
 /** One target and everything the router keeps about it in this process. */
@@ -18,19 +14,21 @@ export class TargetRuntime {
   readonly config: RouterTarget
   readonly breaker: TargetBreaker | undefined
   readonly limiter: TargetLimiter
-  readonly latency = new LatencyTracker()
+  /** Time to first token of streams, and total time of `generate` calls: apart, as strategies compare like with like. */
+  readonly ttft = new LatencyTracker()
+  readonly total = new LatencyTracker()
   /** Epoch ms before which the target takes no calls (a provider hint, a rate limit); only grows. */
   cooldownUntil = 0
   /** Whether the limiter needs a token estimate (a tpm limit). */
   readonly countsTokens: boolean
   readonly #pricing: Map<string, ModelPricing | undefined> = new Map()
 
-  constructor(config: RouterTarget, breaker: TargetBreaker | undefined, now: () => number) {
+  constructor(config: RouterTarget, index: number, breaker: TargetBreaker | undefined, now: () => number) {
     this.id = config.id
     this.model = config.model
     this.config = config
     this.breaker = breaker
-    this.limiter = new TargetLimiter(config.limits, now)
+    this.limiter = new TargetLimiter(config.limits, now, `targets[${index}].limits`)
     this.countsTokens = config.limits?.tpm !== undefined
   }
 
@@ -49,16 +47,16 @@ export class TargetRuntime {
     return this.breaker === undefined || this.breaker.allows() ? undefined : now
   }
 
-  /** What strategies see of this target. */
-  view(): TargetView {
+  /** What strategies see of this target, for a stream or a `generate` call. */
+  view(streaming: boolean): TargetView {
     const pricing = this.config.pricing ?? this.#priceOf(this.model.provider, this.model.modelId)
     return {
       id: this.id,
       weight: this.config.weight ?? 1,
       priority: this.config.priority ?? 0,
       inFlight: this.limiter.inFlight,
-      latencyMs: this.latency.value,
-      costPerMTokens: pricing === undefined ? undefined : pricing.inputPerMTokens + pricing.outputPerMTokens,
+      latencyMs: (streaming ? this.ttft : this.total).value,
+      costPerMTokens: pricing === undefined ? undefined : blendedPricePerMTokens(pricing),
       tags: this.config.tags ?? [],
     }
   }
