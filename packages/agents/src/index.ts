@@ -2,6 +2,7 @@
 
 export type { CheckpointRecord, Interrupt, TaskRef, TaskWrite } from './checkpoint/checkpoint-record'
 export type { Checkpointer } from './checkpoint/checkpointer'
+export { createFileCheckpointer } from './checkpoint/file-checkpointer'
 export { createMemoryCheckpointer } from './checkpoint/memory-checkpointer'
 export {
   CheckpointConflictError,

@@ -43,11 +43,17 @@ describe('interrupt and resume', () => {
     const graph = approvalGraph(createMemoryCheckpointer(), runs)
     const first = await graph.run({ n: 0 }, { threadId: 't1' })
     expect(first.status).toBe('interrupted')
-    expect(first.interrupts).toEqual([{ id: '1:approve:0#0', node: 'approve', payload: { question: 'ship it?' } }])
+    expect(first.interrupts).toEqual([
+      { id: '1:approve:0#0', node: 'approve', payload: { question: 'ship it?' } },
+    ])
     expect(first.state).toEqual({ n: 1, log: ['drafted'] })
 
     const second = await graph.resume('t1', 'yes')
-    expect(second).toMatchObject({ status: 'done', step: 3, state: { n: 1, log: ['drafted', 'answer:yes', 'shipped'] } })
+    expect(second).toMatchObject({
+      status: 'done',
+      step: 3,
+      state: { n: 1, log: ['drafted', 'answer:yes', 'shipped'] },
+    })
     expect(runs).toEqual(['draft', 'approve', 'approve', 'ship'])
   })
 
@@ -113,7 +119,10 @@ describe('interrupt and resume', () => {
     await graph.resume('w', 'y')
     await expect(graph.resume('w', 'again')).rejects.toThrow(/has finished/)
     await expect(graph.run({ n: 0 }, { threadId: 'w' })).rejects.toThrow(/already exists/)
-    const noStore = createGraph({ state }).addNode('a', () => ({})).addEdge(START, 'a').compile()
+    const noStore = createGraph({ state })
+      .addNode('a', () => ({}))
+      .addEdge(START, 'a')
+      .compile()
     await expect(noStore.resume('w', 1)).rejects.toThrow(/checkpointer/)
   })
 
@@ -140,7 +149,10 @@ describe('checkpoints', () => {
       .addEdge(START, 'one')
       .addEdge('one', 'two')
       .compile({ checkpointer: store })
-    await expect(graph.run({ n: 0 }, { threadId: 'f' })).rejects.toMatchObject({ code: 'node_failed', node: 'two' })
+    await expect(graph.run({ n: 0 }, { threadId: 'f' })).rejects.toMatchObject({
+      code: 'node_failed',
+      node: 'two',
+    })
     expect(await graph.getState('f')).toMatchObject({ status: 'stopped', step: 1, next: [{ node: 'two' }] })
     failing = false
     const result = await graph.resume('f')
@@ -166,7 +178,9 @@ describe('checkpoints', () => {
         builder = builder.addNode(`n${i}`, (s) => ({ n: s.n + 1 }))
         builder = builder.addEdge(i === 0 ? START : `n${i - 1}`, `n${i}`)
       }
-      await builder.compile({ checkpointer: recording }).run({ n: 0, blob: 'x'.repeat(10_000) }, { threadId: 'b' })
+      await builder
+        .compile({ checkpointer: recording })
+        .run({ n: 0, blob: 'x'.repeat(10_000) }, { threadId: 'b' })
       const steps = log.slice(1).flat()
       const sizes = steps.filter((r) => r.type === 'step').map((r) => JSON.stringify({ ...r, at: 0 }).length)
       return { first: sizes[0] as number, last: sizes[sizes.length - 2] as number }
@@ -194,7 +208,11 @@ describe('checkpoints', () => {
       [2, 2, []],
     ])
     const forked = await graph.fork('h', 1, 'h-fork')
-    expect(await graph.getState(forked)).toMatchObject({ status: 'stopped', step: 1, state: { n: 1, log: ['a'] } })
+    expect(await graph.getState(forked)).toMatchObject({
+      status: 'stopped',
+      step: 1,
+      state: { n: 1, log: ['a'] },
+    })
     const rerun = await graph.resume(forked)
     expect(rerun.state).toEqual({ n: 2, log: ['a', 'b'] })
     await expect(graph.fork('h', 9)).rejects.toThrow(/no checkpoint after 9 steps/)
@@ -204,7 +222,10 @@ describe('checkpoints', () => {
     const store = createMemoryCheckpointer()
     const graph = approvalGraph(store)
     await graph.run({ n: 0 }, { threadId: 'race' })
-    const outcomes = await Promise.allSettled([graph.resume('race', 'a'), approvalGraph(store).resume('race', 'b')])
+    const outcomes = await Promise.allSettled([
+      graph.resume('race', 'a'),
+      approvalGraph(store).resume('race', 'b'),
+    ])
     const won = outcomes.filter((o) => o.status === 'fulfilled')
     const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[]
     expect(won).toHaveLength(1)
@@ -230,8 +251,12 @@ describe('checkpoints', () => {
     await expect(v2().resume('old', 'x')).rejects.toThrow(/version 1.*version 2.*migrate/)
     const migrated = await v2((s) => ({ n: (s.n as number) * 10, log: s.log as string[] })).resume('old', 'x')
     expect(migrated.state).toEqual({ n: 40, log: ['drafted', 'v2:x'] })
-    const other = createGraph({ state, name: 'other' }).addNode('a', () => ({})).addEdge(START, 'a')
-    await expect(other.compile({ checkpointer: store }).resume('old', 1)).rejects.toThrow(/belongs to graph "approval"/)
+    const other = createGraph({ state, name: 'other' })
+      .addNode('a', () => ({}))
+      .addEdge(START, 'a')
+    await expect(other.compile({ checkpointer: store }).resume('old', 1)).rejects.toThrow(
+      /belongs to graph "approval"/,
+    )
   })
 
   it.each(['sync', 'async', 'exit'] as const)('durability %s keeps the same log', async (durability) => {
@@ -240,7 +265,9 @@ describe('checkpoints', () => {
     await graph.run({ n: 0 }, { threadId: 'd', durability })
     await graph.resume('d', 'ok', { durability })
     const log = await store.read('d')
-    expect(log.map((r) => r.type)).toEqual(['start', 'step', 'task', 'interrupt', 'resume', 'step', 'step', 'end'].filter((t) => t !== 'task'))
+    expect(log.map((r) => r.type)).toEqual(
+      ['start', 'step', 'task', 'interrupt', 'resume', 'step', 'step', 'end'].filter((t) => t !== 'task'),
+    )
   })
 })
 
@@ -256,7 +283,14 @@ describe('events', () => {
     const run = graph.stream({ n: 1 }, { threadId: 's' })
     const events: GraphEvent[] = []
     for await (const event of run) events.push(event)
-    expect(events.map((e) => e.type)).toEqual(['run-start', 'node-start', 'custom', 'node-end', 'state', 'run-end'])
+    expect(events.map((e) => e.type)).toEqual([
+      'run-start',
+      'node-start',
+      'custom',
+      'node-end',
+      'state',
+      'run-end',
+    ])
     expect(events[2]).toMatchObject({ type: 'custom', node: 'a', data: { progress: 0.5 } })
     expect(events[3]).toMatchObject({ type: 'node-end', node: 'a', update: { n: 2 } })
     expect((await run.result).state.n).toBe(2)
