@@ -54,6 +54,8 @@ export class RoutedCall {
   readonly #tried = new Set<string>()
   readonly #skipped = new Map<string, SkipReason>()
   readonly #tokens = new Map<string, number>()
+  /** When each target skipped for its limits expects capacity (epoch ms; `Infinity`: at a release). */
+  readonly #limitedUntil = new Map<string, number>()
   #current: TargetRuntime | undefined
   #retriesOnCurrent = 0
   #cause: FallbackReason = 'failover'
@@ -254,7 +256,10 @@ export class RoutedCall {
       return this.#skip(target, 'context window too small')
     }
     const result = target.limiter.tryAcquire(target.countsTokens ? this.#tokensFor(target) : 0)
-    if (!result.ok) return this.#skip(target, 'at its limits')
+    if (!result.ok) {
+      this.#limitedUntil.set(target.id, result.retryAt)
+      return this.#skip(target, 'at its limits')
+    }
     return result.lease
   }
 
@@ -315,6 +320,12 @@ export class RoutedCall {
    */
   async #waitAndPick(): Promise<{ target: TargetRuntime; lease: Lease }> {
     const settings = this.#settings
+    if (settings.waitForCapacity) {
+      const limited = this.#candidates().find(
+        (target) => !this.#tried.has(target.id) && this.#skipped.get(target.id) === 'at its limits',
+      )
+      if (limited !== undefined) return this.#chosen(limited, await this.#waitForCapacity(limited))
+    }
     for (;;) {
       const now = settings.now()
       // only a target that is blocked for now (cooling, breaker open, at its limits) is worth a wait
@@ -337,6 +348,19 @@ export class RoutedCall {
     }
   }
 
+  /** Waits for capacity on a target at its limits, within the call's deadline (`waitForCapacity`). */
+  async #waitForCapacity(target: TargetRuntime): Promise<Lease> {
+    try {
+      return await target.limiter.acquire(target.countsTokens ? this.#tokensFor(target) : 0, {
+        deadline: this.#deadline ?? Number.POSITIVE_INFINITY,
+        ...(this.signal === undefined ? {} : { signal: this.signal }),
+      })
+    } catch (error) {
+      this.#final = this.failure(error)
+      throw new AbortError(this.#final)
+    }
+  }
+
   /**
    * When the first blocked candidate (cooling, breaker open, at its limits) takes calls again, in
    * ms from `now`, or `undefined` when none is blocked for a time that will pass by itself. With
@@ -346,14 +370,12 @@ export class RoutedCall {
     let earliest: number | undefined
     for (const target of this.#candidates()) {
       const skipped = this.#skipped.get(target.id)
-      if (skipped === undefined || skipped === 'context window too small') continue
-      let at = target.unavailableUntil(now) ?? now
-      if (skipped === 'at its limits') {
-        const probe = target.limiter.tryAcquire(target.countsTokens ? this.#tokensFor(target) : 0)
-        if (probe.ok) probe.lease.release()
-        else at = Math.max(at, probe.retryAt)
-      }
-      if (!Number.isFinite(at) || at <= now) continue
+      if (skipped === 'context window too small') continue
+      // cooling (a hint, a rate limit) or breaker open, whether it was tried or skipped
+      let at = target.unavailableUntil(now)
+      const limitedUntil = this.#limitedUntil.get(target.id)
+      if (skipped === 'at its limits' && limitedUntil !== undefined) at = Math.max(at ?? now, limitedUntil)
+      if (at === undefined || !Number.isFinite(at) || at <= now) continue
       if (earliest === undefined || at < earliest) earliest = at
     }
     return earliest === undefined || !relative ? earliest : earliest - now

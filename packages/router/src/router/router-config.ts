@@ -159,13 +159,16 @@ const configSchema = z
     id: z.string().min(1).optional(),
     targets: z.array(targetSchema).min(1, 'expected at least one target'),
     strategy: z
-      .union([
-        z.enum(['priority', 'weighted', 'least-latency', 'least-busy', 'lowest-cost']),
-        z.custom<StrategyFunction>((value) => typeof value === 'function', {
-          message:
-            "expected 'priority', 'weighted', 'least-latency', 'least-busy', 'lowest-cost' or a function",
-        }),
-      ])
+      .union(
+        [
+          z.enum(['priority', 'weighted', 'least-latency', 'least-busy', 'lowest-cost']),
+          z.custom<StrategyFunction>((value) => typeof value === 'function'),
+        ],
+        {
+          error:
+            "expected 'priority', 'weighted', 'least-latency', 'least-busy', 'lowest-cost' or a strategy function",
+        },
+      )
       .optional(),
     retry: z
       .object({
