@@ -19,6 +19,29 @@ import type {
 import { walkRepository } from './walk-repository'
 
 const DEFAULT_MAX_FILE_BYTES = 1_000_000
+const DEFAULT_FILE_BUDGET_MS = 5_000
+const DEFAULT_BUDGET_MS = 120_000
+const OUT_OF_TIME = "the build's budget ran out before this file was mapped"
+
+/** The build's clock: when it must be done, and each file's budget within it. */
+interface Budget {
+  readonly deadline: number
+  readonly fileBudgetMs: number
+}
+
+/** Milliseconds a file may take now: its own budget, or what is left of the build's if less. */
+function fileTimeout(budget: Budget): number {
+  return Math.max(1, Math.min(budget.fileBudgetMs, budget.deadline - performance.now()))
+}
+
+function outOfTime(budget: Budget): boolean {
+  return performance.now() >= budget.deadline
+}
+
+function positive(name: string, value: number | undefined): void {
+  if (value !== undefined && !(value > 0))
+    throw new RangeError(`buildRepoMap: ${name} must be a positive number, got ${value}.`)
+}
 
 interface FileSymbols extends MappedFile {
   /** How often each name is referenced in the file. */
@@ -54,15 +77,21 @@ export async function buildRepoMap(input: RepoMapInput, options: BuildRepoMapOpt
   const { maxTokens } = options
   if (!(maxTokens > 0))
     throw new RangeError(`buildRepoMap: maxTokens must be a positive number, got ${maxTokens}.`)
+  positive('fileBudgetMs', options.fileBudgetMs)
+  positive('budgetMs', options.budgetMs)
+  const budget: Budget = {
+    deadline: performance.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
+    fileBudgetMs: options.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS,
+  }
   const count = options.countTokens ?? estimateTokens
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const skipped: SkippedFile[] = []
   const mapped: FileSymbols[] = []
 
   const inputs: RepoFile[] = []
-  for await (const file of readInput(input, options, maxFileBytes, skipped)) inputs.push(file)
+  for await (const file of readInput(input, options, maxFileBytes, budget, skipped)) inputs.push(file)
   options.signal?.throwIfAborted()
-  for (const result of await mapAll(inputs, maxFileBytes, options)) {
+  for (const result of await mapAll(inputs, maxFileBytes, budget, options)) {
     if (isSkipped(result)) skipped.push(result)
     else mapped.push({ ...result, references: new Map(result.references) })
   }
@@ -109,6 +138,7 @@ const WORKER_THRESHOLD_BYTES = 2_000_000
 async function mapAll(
   files: readonly RepoFile[],
   maxFileBytes: number,
+  budget: Budget,
   options: BuildRepoMapOptions,
 ): Promise<(MappedRepoFile | SkippedFile)[]> {
   const url = repoMapWorkerUrl()
@@ -118,7 +148,13 @@ async function mapAll(
     (url !== undefined && !url.pathname.endsWith('.ts') ? Math.min(4, availableParallelism()) : 1)
   if (workers > 1 && url !== undefined && total >= WORKER_THRESHOLD_BYTES) {
     try {
-      return await mapFilesInWorkers(files, maxFileBytes, workers, url, options.signal)
+      const results = await mapFilesInWorkers(files, maxFileBytes, workers, url, budget, options.signal)
+      // files no worker finished before the build's deadline
+      return Array.from(
+        results,
+        (result, index): MappedRepoFile | SkippedFile =>
+          result ?? { path: (files[index] as RepoFile).path, reason: 'budget-exceeded', detail: OUT_OF_TIME },
+      )
     } catch (error) {
       options.signal?.throwIfAborted()
       // workers unavailable here (no TypeScript loader when running from source, a sandbox): map in this thread
@@ -128,7 +164,11 @@ async function mapAll(
   const results: (MappedRepoFile | SkippedFile)[] = []
   for (const [index, file] of files.entries()) {
     options.signal?.throwIfAborted()
-    results.push(await mapRepoFile(file, maxFileBytes))
+    if (outOfTime(budget)) {
+      results.push({ path: file.path, reason: 'budget-exceeded', detail: OUT_OF_TIME })
+      continue
+    }
+    results.push(await mapRepoFile(file, maxFileBytes, fileTimeout(budget)))
     // parsing is synchronous: let timers and I/O run now and then in a big repository
     if (index % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve))
   }
@@ -143,6 +183,7 @@ async function* readInput(
   input: RepoMapInput,
   options: BuildRepoMapOptions,
   maxFileBytes: number,
+  budget: Budget,
   skipped: SkippedFile[],
 ): AsyncGenerator<RepoFile> {
   if ('files' in input) {
@@ -154,6 +195,10 @@ async function* readInput(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   }
   for await (const path of walkRepository(input.root, walkOptions)) {
+    if (outOfTime(budget)) {
+      skipped.push({ path, reason: 'budget-exceeded', detail: OUT_OF_TIME })
+      continue
+    }
     const absolute = join(input.root, path)
     // cheap checks first: no read for a file that will be skipped anyway
     const language = detectLanguage(path) ?? (await shebangLanguage(absolute))

@@ -20,8 +20,9 @@ export function repoMapWorkerUrl(): URL | undefined {
 
 /**
  * Maps files on `workerCount` worker threads (each loads its own grammars and parses with its
- * own WASM memory) and returns the results in input order. Every worker is terminated before
- * the promise settles, on success, failure or abort.
+ * own WASM memory) and returns the results in input order, each file under the per-file budget.
+ * At the build's deadline it stops and leaves the files not mapped yet `undefined`. Every
+ * worker is terminated before the promise settles, on success, failure, deadline or abort.
  *
  * @throws the first worker error (the caller may fall back to mapping in this thread), or the
  *   signal's reason when it aborts.
@@ -31,8 +32,9 @@ export async function mapFilesInWorkers(
   maxFileBytes: number,
   workerCount: number,
   url: URL,
+  budget: { readonly deadline: number; readonly fileBudgetMs: number },
   signal?: AbortSignal,
-): Promise<(MappedRepoFile | SkippedFile)[]> {
+): Promise<(MappedRepoFile | SkippedFile | undefined)[]> {
   const batches: { start: number; files: RepoFile[] }[] = []
   let current: RepoFile[] = []
   let bytes = 0
@@ -49,8 +51,9 @@ export async function mapFilesInWorkers(
   })
   if (current.length > 0) batches.push({ start, files: current })
 
-  const results: (MappedRepoFile | SkippedFile)[] = new Array(files.length)
+  const results: (MappedRepoFile | SkippedFile | undefined)[] = new Array(files.length)
   const workers: Worker[] = []
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0
@@ -62,10 +65,13 @@ export async function mapFilesInWorkers(
         if (error === undefined) resolve()
         else reject(error)
       }
+      // out of time: stop with what is done; the workers are terminated below
+      deadlineTimer = setTimeout(() => finish(), Math.max(0, budget.deadline - performance.now()))
       const dispatch = (worker: Worker) => {
         const batch = batches[next]
         if (batch === undefined) return
-        const request: RepoMapWorkerRequest = { id: next, files: batch.files, maxFileBytes }
+        const timeoutMs = Math.max(1, Math.min(budget.fileBudgetMs, budget.deadline - performance.now()))
+        const request: RepoMapWorkerRequest = { id: next, files: batch.files, maxFileBytes, timeoutMs }
         next++
         worker.postMessage(request)
       }
@@ -91,6 +97,7 @@ export async function mapFilesInWorkers(
       }
     })
   } finally {
+    clearTimeout(deadlineTimer)
     await Promise.all(workers.map((worker) => worker.terminate()))
   }
   return results

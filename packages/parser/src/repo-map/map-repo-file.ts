@@ -1,7 +1,8 @@
 import { detectLanguage } from '../detect-language'
+import { BudgetExceededError } from '../errors/budget-exceeded-error'
+import { ParseTimeoutError } from '../errors/parse-timeout-error'
 import { parseCode } from '../parse-code'
 import { getTagsQuery } from '../queries/tags-query'
-import { extractSymbols } from '../symbols/extract-symbols'
 import type { MappedDefinition, MappedFile } from './render-repo-map'
 import type { RepoFile, SkippedFile } from './repo-map'
 
@@ -12,14 +13,38 @@ export interface MappedRepoFile extends MappedFile {
 }
 
 /**
+ * Brackets nested deeper than this make a file pathological for tags queries (their cost grows
+ * with depth times size): such a file is skipped before it is parsed. Real code stays far
+ * below it: on 29,700 source files of this machine (npm packages, the Python, Go and C
+ * standard libraries) the deepest nesting counted this way was 1,247, in a generated data file.
+ */
+export const MAX_NESTING = 2_000
+
+/** The deepest nesting of `(`, `[` and `{` in `text`, strings and comments included, so cheap. */
+function bracketDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 40 || code === 91 || code === 123) {
+      depth++
+      if (depth > deepest) deepest = depth
+    } else if ((code === 41 || code === 93 || code === 125) && depth > 0) depth--
+  }
+  return deepest
+}
+
+/**
  * Parses one file, extracts its symbols and frees the tree, keeping only what a repository
  * map needs (plain data, so it can cross a worker boundary). Returns why the file was left
  * out instead when it is too large, binary, of an unknown language or one without symbols,
- * or fails to parse.
+ * nested past {@link MAX_NESTING}, over its time budget (`timeoutMs`, for the parse and the
+ * symbols), or fails to parse.
  */
 export async function mapRepoFile(
   file: RepoFile,
   maxFileBytes: number,
+  timeoutMs?: number,
 ): Promise<MappedRepoFile | SkippedFile> {
   const { path, content } = file
   if (Buffer.byteLength(content, 'utf8') > maxFileBytes) return { path, reason: 'too-large' }
@@ -27,10 +52,18 @@ export async function mapRepoFile(
   const language = detectLanguage(path, content)
   if (language === undefined) return { path, reason: 'unknown-language' }
   if (getTagsQuery(language) === undefined) return { path, reason: 'no-symbols' }
+  const depth = bracketDepth(content)
+  if (depth > MAX_NESTING)
+    return { path, reason: 'too-deep', detail: `brackets nested ${depth} deep (at most ${MAX_NESTING})` }
   let parsed: Awaited<ReturnType<typeof parseCode>> | undefined
   try {
-    parsed = await parseCode(content, { language, maxBytes: maxFileBytes })
-    const symbols = extractSymbols(parsed, { docs: false })
+    parsed = await parseCode(content, {
+      language,
+      maxBytes: maxFileBytes,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    })
+    // through the ParsedCode, so the symbols run under its budget (the same `timeoutMs`)
+    const symbols = parsed.symbols({ docs: false })
     const references = new Map<string, number>()
     for (const reference of symbols.references)
       references.set(reference.name, (references.get(reference.name) ?? 0) + 1)
@@ -60,7 +93,10 @@ export async function mapRepoFile(
       lineCount++
     return { path, definitions, references: [...references], lineCount }
   } catch (error) {
-    return { path, reason: 'parse-error', detail: String((error as Error)?.message ?? error) }
+    const detail = String((error as Error)?.message ?? error)
+    if (ParseTimeoutError.isInstance(error) || BudgetExceededError.isInstance(error))
+      return { path, reason: 'budget-exceeded', detail }
+    return { path, reason: 'parse-error', detail }
   } finally {
     parsed?.dispose()
   }

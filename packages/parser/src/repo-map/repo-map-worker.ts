@@ -8,10 +8,13 @@ export interface RepoMapWorkerRequest {
   readonly id: number
   readonly files: readonly RepoFile[]
   readonly maxFileBytes: number
+  /** Each file's time budget (parse and symbols), in milliseconds. */
+  readonly timeoutMs: number
 }
 
 parentPort?.on('message', async (request: RepoMapWorkerRequest) => {
   const results = []
-  for (const file of request.files) results.push(await mapRepoFile(file, request.maxFileBytes))
+  for (const file of request.files)
+    results.push(await mapRepoFile(file, request.maxFileBytes, request.timeoutMs))
   parentPort?.postMessage({ id: request.id, results })
 })

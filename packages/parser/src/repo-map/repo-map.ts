@@ -39,8 +39,19 @@ export interface RankedFile {
 /** A file `buildRepoMap` left out, and why. */
 export interface SkippedFile {
   readonly path: string
-  readonly reason: 'too-large' | 'binary' | 'unknown-language' | 'no-symbols' | 'parse-error'
-  /** For `parse-error`: the error's message. */
+  readonly reason:
+    | 'too-large'
+    | 'binary'
+    | 'unknown-language'
+    | 'no-symbols'
+    | 'parse-error'
+    | 'too-deep'
+    | 'budget-exceeded'
+  /**
+   * For `parse-error`: the error's message. For `too-deep`: how deep. For `budget-exceeded`:
+   * which budget ran out (the file's, while it was parsed or its symbols extracted, or the
+   * whole build's, before the file was reached).
+   */
   readonly detail?: string
 }
 
@@ -88,6 +99,17 @@ export interface BuildRepoMapOptions {
    * mapped in this thread.
    */
   readonly workers?: number
+  /**
+   * Time budget of one file, in milliseconds: its parse and its symbols. A file that runs past
+   * it is skipped (`budget-exceeded`) and the map is built from the others. Default 5,000.
+   * Files with brackets nested past 2,000 deep are skipped (`too-deep`) without being parsed.
+   */
+  readonly fileBudgetMs?: number
+  /**
+   * Time budget of the whole build, in milliseconds. Files not mapped when it runs out are
+   * skipped (`budget-exceeded`) and the map is built from those that were. Default 120,000.
+   */
+  readonly budgetMs?: number
   /** Cancels the build: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal
 }
