@@ -37,20 +37,33 @@ describe('readRateLimitHeaders: OpenAI', () => {
     ['500us', 1],
     ['250µs', 1],
     ['100ns', 1],
+    ['3\u03bcs', 1], // Greek mu, as well as the micro sign
+    ['2h', 7_200_000],
     ['7', 7000], // Azure: bare seconds
     ['0.25', 250],
   ])('reads the duration %s as %i ms', (text, ms) => {
     expect(readRateLimitHeaders({ 'x-ratelimit-reset-requests': text }, now).requestsResetAt).toBe(now + ms)
   })
 
-  it.each(['', 'soon', '1d', '-5s', '1s2', 's', '1..5s', '1 s', '25h', '9999999999'])(
-    'ignores the malformed or absurd duration %j',
-    (text) => {
-      expect(
-        readRateLimitHeaders({ 'x-ratelimit-reset-requests': text }, now).requestsResetAt,
-      ).toBeUndefined()
-    },
-  )
+  it.each([
+    '',
+    'soon',
+    '1d',
+    '-5s',
+    '1s2',
+    's',
+    '1..5s',
+    '1.s',
+    '.5s',
+    '5u',
+    '5n',
+    '5µ',
+    '1 s',
+    '25h',
+    '9999999999',
+  ])('ignores the malformed or absurd duration %j', (text) => {
+    expect(readRateLimitHeaders({ 'x-ratelimit-reset-requests': text }, now).requestsResetAt).toBeUndefined()
+  })
 
   it('matches header names in any case, from a record or a Headers object', () => {
     const expected = { remainingRequests: 3, requestsResetAt: now + 2000 }

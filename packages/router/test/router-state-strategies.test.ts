@@ -209,7 +209,40 @@ describe('orderTargets: least-busy and lowest-cost', () => {
     }
   })
 
+  it('orders many targets the same way (the path for more than 32 targets)', () => {
+    const targets = Array.from({ length: 40 }, (_, i) =>
+      view(`t${i}`, { priority: i % 3, inFlight: (i * 7) % 5 }),
+    )
+    const expected = [...targets].sort(
+      (a, b) => a.priority - b.priority || a.inFlight - b.inFlight || targets.indexOf(a) - targets.indexOf(b),
+    )
+    expect(ids(orderTargets('least-busy', targets, context))).toEqual(ids(expected))
+    // and a small call after a big one still sorts right (scratch buffers reused)
+    expect(ids(orderTargets('least-busy', [view('x', { inFlight: 2 }), view('y')], context))).toEqual([
+      'y',
+      'x',
+    ])
+  })
+
+  it('survives a random source that orders targets itself (re-entrant call)', () => {
+    const inner = [view('p', { inFlight: 1 }), view('q')]
+    let innerOrder: string[] = []
+    const random = () => {
+      innerOrder = ids(orderTargets('least-busy', inner, context))
+      return 0.5
+    }
+    const ordered = orderTargets(
+      'weighted',
+      [view('a', { weight: 1 }), view('b', { weight: 1e9 })],
+      context,
+      random,
+    )
+    expect(ids(ordered)).toEqual(['b', 'a'])
+    expect(innerOrder).toEqual(['q', 'p'])
+  })
+
   it('rejects an unknown strategy name with a typed error', () => {
+    expect(() => orderTargets('fastest' as never, [view('a')], context)).toThrow(RoutingFunctionError)
     expect(isBuiltInStrategy('round-robin')).toBe(false)
     expect(() => orderTargets('round-robin' as never, [view('a'), view('b')], context)).toThrow(
       /unknown routing strategy "round-robin"/,
@@ -235,6 +268,13 @@ describe('orderTargets: a strategy function', () => {
 
   it('counts repeated ids once', () => {
     expect(ids(orderTargets(() => ['b', 'b', 'a', 'b'], targets, context))).toEqual(['b', 'a'])
+    expect(() => orderTargets(() => ['x', 'x'], targets, context)).toThrow(/an id no target has: "x";/)
+  })
+
+  it('looks ids up the same way among many targets', () => {
+    const many = Array.from({ length: 30 }, (_, i) => view(`t${i}`))
+    expect(ids(orderTargets(() => ['t29', 't3', 't29'], many, context))).toEqual(['t29', 't3'])
+    expect(() => orderTargets(() => ['t30'], many, context)).toThrow(RoutingFunctionError)
   })
 
   it('throws a typed error naming ids no target has', () => {

@@ -28,32 +28,35 @@ const MAX_WAIT_MS = 24 * 60 * 60 * 1000
 /** Longer values are not rate-limit headers we understand: ignored without parsing. */
 const MAX_VALUE_LENGTH = 64
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
-  us: 0.001,
-  µs: 0.001,
-  μs: 0.001,
-  ns: 0.000_001,
-}
-const DURATION = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|μs|ns))+$/
-const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/g
 const DECIMAL = /^\d+(?:\.\d+)?$/
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
 
-type AnthropicLimit = 'requests' | 'tokens' | 'input-tokens' | 'output-tokens'
+// Each header we read has a slot; one pass over the headers fills the slots.
+const RETRY_AFTER = 0
+const RETRY_AFTER_MS = 1
+/** OpenAI slots: 2 + 3 × limit kind (requests 0, tokens 1) + field (limit 0, remaining 1, reset 2). */
+const OPENAI = 2
+/** Anthropic slots: 8 + 3 × limit kind (requests, tokens, input-tokens, output-tokens) + field. */
+const ANTHROPIC = 8
+const SLOT_COUNT = 20
+const LIMIT = 0
+const REMAINING = 1
+const RESET = 2
 
-/** The names of every header we read, lower-case. */
-const KNOWN_HEADERS: ReadonlySet<string> = new Set([
-  'retry-after',
-  'retry-after-ms',
-  ...['limit', 'remaining', 'reset'].flatMap((field) =>
-    ['requests', 'tokens'].map((limit) => `x-ratelimit-${field}-${limit}`),
+const SLOTS: ReadonlyMap<string, number> = new Map<string, number>([
+  ['retry-after', RETRY_AFTER],
+  ['retry-after-ms', RETRY_AFTER_MS],
+  ...['requests', 'tokens'].flatMap((kind, k) =>
+    ['limit', 'remaining', 'reset'].map((field, f): [string, number] => [
+      `x-ratelimit-${field}-${kind}`,
+      OPENAI + 3 * k + f,
+    ]),
   ),
-  ...['requests', 'tokens', 'input-tokens', 'output-tokens'].flatMap((limit) =>
-    ['limit', 'remaining', 'reset'].map((field) => `anthropic-ratelimit-${limit}-${field}`),
+  ...['requests', 'tokens', 'input-tokens', 'output-tokens'].flatMap((kind, k) =>
+    ['limit', 'remaining', 'reset'].map((field, f): [string, number] => [
+      `anthropic-ratelimit-${kind}-${field}`,
+      ANTHROPIC + 3 * k + f,
+    ]),
   ),
 ])
 
@@ -83,32 +86,20 @@ export function readRateLimitHeaders(headers: RateLimitHeaders | undefined, now:
   const raw = collect(headers)
   if (raw === undefined) return snapshot
 
-  const retryAfterMs = readRetryAfterMs(raw.get('retry-after-ms'), raw.get('retry-after'), now)
+  const retryAfterMs = readRetryAfterMs(raw[RETRY_AFTER_MS], raw[RETRY_AFTER], now)
   if (retryAfterMs !== undefined) snapshot.retryAfterMs = retryAfterMs
 
   // Requests: OpenAI's and Anthropic's, the more restrictive when both came.
-  const requests = mostRestrictive(
-    readLimit(
-      raw.get('x-ratelimit-remaining-requests'),
-      raw.get('x-ratelimit-limit-requests'),
-      readDuration(raw.get('x-ratelimit-reset-requests'), now),
-    ),
-    readAnthropicLimit(raw, 'requests', now),
-  )
+  const requests = mostRestrictive(readOpenAILimit(raw, 0, now), readAnthropicLimit(raw, 0, now))
   if (requests !== undefined) {
     if (requests.remaining !== undefined) snapshot.remainingRequests = requests.remaining
     if (requests.limit !== undefined) snapshot.limitRequests = requests.limit
     if (requests.resetAt !== undefined) snapshot.requestsResetAt = requests.resetAt
   }
 
-  let tokens = readLimit(
-    raw.get('x-ratelimit-remaining-tokens'),
-    raw.get('x-ratelimit-limit-tokens'),
-    readDuration(raw.get('x-ratelimit-reset-tokens'), now),
-  )
-  tokens = mostRestrictive(tokens, readAnthropicLimit(raw, 'tokens', now))
-  tokens = mostRestrictive(tokens, readAnthropicLimit(raw, 'input-tokens', now))
-  tokens = mostRestrictive(tokens, readAnthropicLimit(raw, 'output-tokens', now))
+  // Tokens: OpenAI's, and Anthropic's tokens, input-tokens and output-tokens: the most restrictive.
+  let tokens = readOpenAILimit(raw, 1, now)
+  for (let kind = 1; kind < 4; kind++) tokens = mostRestrictive(tokens, readAnthropicLimit(raw, kind, now))
   if (tokens !== undefined) {
     if (tokens.remaining !== undefined) snapshot.remainingTokens = tokens.remaining
     if (tokens.limit !== undefined) snapshot.limitTokens = tokens.limit
@@ -117,19 +108,21 @@ export function readRateLimitHeaders(headers: RateLimitHeaders | undefined, now:
   return snapshot
 }
 
-/** One pass over the headers, keeping the values of the ones we read by lower-case name. */
-function collect(headers: RateLimitHeaders): Map<string, string> | undefined {
-  let raw: Map<string, string> | undefined
+type Slots = (string | undefined)[]
+
+/** One pass over the headers, filling the slot of each one we read. `undefined` when none is there. */
+function collect(headers: RateLimitHeaders): Slots | undefined {
+  let raw: Slots | undefined
   const visit = (value: string | readonly string[] | undefined, name: string): void => {
     if (value === undefined || name.length < 11) return
     const first = name.charCodeAt(0) | 0x20 // lower-case ASCII
     if (first !== 0x78 /* x */ && first !== 0x61 /* a */ && first !== 0x72 /* r */) return
     const text = typeof value === 'string' ? value : value[0]
     if (typeof text !== 'string' || text.length > MAX_VALUE_LENGTH) return
-    const lower = name.toLowerCase()
-    if (!KNOWN_HEADERS.has(lower)) return
-    raw ??= new Map()
-    raw.set(lower, text)
+    const slot = SLOTS.get(name) ?? SLOTS.get(name.toLowerCase())
+    if (slot === undefined) return
+    raw ??= new Array<string | undefined>(SLOT_COUNT)
+    raw[slot] = text
   }
   if (typeof Headers !== 'undefined' && headers instanceof Headers) {
     headers.forEach(visit)
@@ -142,16 +135,16 @@ function collect(headers: RateLimitHeaders): Map<string, string> | undefined {
   return raw
 }
 
-function readAnthropicLimit(
-  raw: Map<string, string>,
-  limit: AnthropicLimit,
-  now: number,
-): LimitState | undefined {
-  return readLimit(
-    raw.get(`anthropic-ratelimit-${limit}-remaining`),
-    raw.get(`anthropic-ratelimit-${limit}-limit`),
-    readTime(raw.get(`anthropic-ratelimit-${limit}-reset`), now),
-  )
+/** OpenAI's limit of one kind (0 requests, 1 tokens). */
+function readOpenAILimit(raw: Slots, kind: number, now: number): LimitState | undefined {
+  const base = OPENAI + 3 * kind
+  return readLimit(raw[base + REMAINING], raw[base + LIMIT], readDuration(raw[base + RESET], now))
+}
+
+/** Anthropic's limit of one kind (0 requests, 1 tokens, 2 input-tokens, 3 output-tokens). */
+function readAnthropicLimit(raw: Slots, kind: number, now: number): LimitState | undefined {
+  const base = ANTHROPIC + 3 * kind
+  return readLimit(raw[base + REMAINING], raw[base + LIMIT], readTime(raw[base + RESET], now))
 }
 
 interface LimitState {
@@ -198,27 +191,84 @@ function readCount(text: string | undefined): number | undefined {
 function readDuration(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined
   const trimmed = text.trim()
-  let ms: number
-  if (DECIMAL.test(trimmed)) {
-    ms = Number(trimmed) * 1000
-  } else if (DURATION.test(trimmed)) {
-    ms = 0
-    for (const [, amount, unit] of trimmed.matchAll(DURATION_PART)) {
-      ms += Number(amount) * (DURATION_UNITS[unit as string] ?? 0)
-    }
-  } else {
-    return undefined
-  }
-  return Number.isFinite(ms) && ms <= MAX_WAIT_MS ? now + Math.ceil(ms) : undefined
+  const ms = DECIMAL.test(trimmed) ? Number(trimmed) * 1000 : parseGoDuration(trimmed)
+  return ms !== undefined && Number.isFinite(ms) && ms <= MAX_WAIT_MS ? now + Math.ceil(ms) : undefined
 }
+
+/**
+ * A Go duration as Go prints it (`1h2m3.5s`, `6m0s`, `20ms`, `1.5µs`, `100ns`): one or more
+ * number-unit pairs, units h, m, s, ms, us/µs/μs, ns. Anything else is `undefined`. Hand-written:
+ * it runs on every response.
+ */
+function parseGoDuration(text: string): number | undefined {
+  let total = 0
+  let i = 0
+  const length = text.length
+  if (length === 0) return undefined
+  while (i < length) {
+    const start = i
+    while (i < length && isDigit(text.charCodeAt(i))) i++
+    if (i === start) return undefined
+    if (i < length && text.charCodeAt(i) === 0x2e /* . */) {
+      i++
+      const fraction = i
+      while (i < length && isDigit(text.charCodeAt(i))) i++
+      if (i === fraction) return undefined
+    }
+    const amount = Number(text.slice(start, i))
+    const unit = text.charCodeAt(i)
+    const next = text.charCodeAt(i + 1) // NaN past the end
+    let scale: number
+    if (unit === 0x68 /* h */) {
+      scale = 3_600_000
+      i += 1
+    } else if (unit === 0x6d /* m */) {
+      if (next === 0x73 /* s */) {
+        scale = 1
+        i += 2
+      } else {
+        scale = 60_000
+        i += 1
+      }
+    } else if (unit === 0x73 /* s */) {
+      scale = 1000
+      i += 1
+    } else if ((unit === 0x75 /* u */ || unit === 0xb5 /* µ */ || unit === 0x3bc) /* μ */ && next === 0x73) {
+      scale = 0.001
+      i += 2
+    } else if (unit === 0x6e /* n */ && next === 0x73) {
+      scale = 0.000_001
+      i += 2
+    } else {
+      return undefined
+    }
+    total += amount * scale
+  }
+  return total
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39
+}
+
+// Anthropic sends the same reset time in several headers: parse each distinct text once.
+let lastTimeText: string | undefined
+let lastTime: number | undefined
 
 /** An Anthropic reset (RFC 3339) as an epoch time. */
 function readTime(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined
-  const trimmed = text.trim()
-  if (!RFC_3339.test(trimmed)) return undefined
-  const time = Date.parse(trimmed.replace(' ', 'T'))
-  return Number.isFinite(time) && time - now <= MAX_WAIT_MS ? time : undefined
+  let time: number | undefined
+  if (text === lastTimeText) {
+    time = lastTime
+  } else {
+    const trimmed = text.trim()
+    const parsed = RFC_3339.test(trimmed) ? Date.parse(trimmed.replace(' ', 'T')) : Number.NaN
+    time = Number.isFinite(parsed) ? parsed : undefined
+    lastTimeText = text
+    lastTime = time
+  }
+  return time !== undefined && time - now <= MAX_WAIT_MS ? time : undefined
 }
 
 function readRetryAfterMs(

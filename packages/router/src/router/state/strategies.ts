@@ -86,17 +86,69 @@ export function orderTargets(
   random: () => number = Math.random,
 ): TargetView[] {
   if (typeof strategy === 'function') return runStrategyFunction(strategy, targets, context)
+  if (!BUILT_IN.has(strategy)) {
+    throw new RoutingFunctionError({
+      kind: 'strategy',
+      message: `unknown routing strategy ${JSON.stringify(String(strategy))}: use one of ${[...BUILT_IN].join(', ')}, or a function`,
+    })
+  }
   const count = targets.length
   if (count <= 1) return targets.slice()
 
-  // One sort on (tier, key, secondary key, configuration order): keys are computed once per
-  // target, so the comparator does no work beyond comparing numbers.
-  const tiers = new Float64Array(count)
-  const keys = new Float64Array(count)
-  const secondary = new Float64Array(count)
+  // Sort on (tier, key, secondary key, configuration order). Keys are computed once per target
+  // into scratch buffers reused across calls (no allocation but the result), then the indices are
+  // insertion-sorted: the fastest sort for the handful of targets a router has.
+  const reentrant = sorting
+  const keys = reentrant || scratch.length < 3 * count ? new Float64Array(3 * Math.max(count, 16)) : scratch
+  const order = reentrant || orderScratch.length < count ? new Int32Array(Math.max(count, 16)) : orderScratch
+  if (!reentrant && keys !== scratch) {
+    scratch = keys
+    orderScratch = order
+  }
+  sorting = true
+  try {
+    fillKeys(strategy, targets, keys, random)
+    for (let i = 0; i < count; i++) order[i] = i
+    if (count <= 32) {
+      for (let i = 1; i < count; i++) {
+        const current = order[i] as number
+        let j = i - 1
+        while (j >= 0 && before(keys, count, current, order[j] as number)) {
+          order[j + 1] = order[j] as number
+          j--
+        }
+        order[j + 1] = current
+      }
+    } else {
+      const sorted = Array.from(order.subarray(0, count)).sort((a, b) => (before(keys, count, a, b) ? -1 : 1))
+      order.set(sorted)
+    }
+    const result = new Array<TargetView>(count)
+    for (let i = 0; i < count; i++) result[i] = targets[order[i] as number] as TargetView
+    return result
+  } finally {
+    sorting = reentrant
+  }
+}
+
+let scratch = new Float64Array(48)
+let orderScratch = new Int32Array(16)
+/** True while a built-in sort uses the scratch buffers (an injected `random` could re-enter). */
+let sorting = false
+
+/** Writes each target's tier (at i), key (at count + i) and secondary key (at 2 count + i). */
+function fillKeys(
+  strategy: BuiltInStrategy,
+  targets: readonly TargetView[],
+  keys: Float64Array,
+  random: () => number,
+): void {
+  const count = targets.length
   for (let i = 0; i < count; i++) {
     const target = targets[i] as TargetView
-    tiers[i] = Number.isFinite(target.priority) ? target.priority : Number.POSITIVE_INFINITY
+    keys[i] = Number.isFinite(target.priority) ? target.priority : Number.POSITIVE_INFINITY
+    let key = 0
+    let secondary = 0
     switch (strategy) {
       case 'priority':
         break
@@ -105,44 +157,38 @@ export function orderTargets(
         // An exponential variate of rate `weight`: ordering by it ascending is weighted sampling
         // without replacement (the smallest of independent exponentials is target i with
         // probability weight_i / total). Weight 0 sorts after every positive weight.
-        keys[i] = weight === 0 ? Number.POSITIVE_INFINITY : -Math.log(1 - uniform(random)) / weight
+        key = weight === 0 ? Number.POSITIVE_INFINITY : -Math.log(1 - uniform(random)) / weight
         break
       }
       case 'least-latency':
         // Unmeasured targets (-1) come before any measured one: they are explored first.
-        keys[i] = knownNonNegative(target.latencyMs) ?? -1
-        secondary[i] = Number.isFinite(target.inFlight) ? target.inFlight : 0
+        key = knownNonNegative(target.latencyMs) ?? -1
+        secondary = Number.isFinite(target.inFlight) ? target.inFlight : 0
         break
       case 'least-busy':
-        keys[i] = Number.isFinite(target.inFlight) ? target.inFlight : 0
+        key = Number.isFinite(target.inFlight) ? target.inFlight : 0
         break
       case 'lowest-cost':
-        keys[i] = knownNonNegative(target.costPerMTokens) ?? Number.POSITIVE_INFINITY
+        key = knownNonNegative(target.costPerMTokens) ?? Number.POSITIVE_INFINITY
         break
-      default:
-        throw new RoutingFunctionError({
-          kind: 'strategy',
-          message: `unknown routing strategy ${JSON.stringify(String(strategy))}: use one of ${[...BUILT_IN].join(', ')}, or a function`,
-        })
     }
+    keys[count + i] = key
+    keys[2 * count + i] = secondary
   }
-  const order = new Array<number>(count)
-  for (let i = 0; i < count; i++) order[i] = i
-  order.sort(
-    (a, b) =>
-      compare(tiers[a] as number, tiers[b] as number) ||
-      compare(keys[a] as number, keys[b] as number) ||
-      compare(secondary[a] as number, secondary[b] as number) ||
-      a - b,
-  )
-  const result = new Array<TargetView>(count)
-  for (let i = 0; i < count; i++) result[i] = targets[order[i] as number] as TargetView
-  return result
 }
 
-/** Compares numbers where Infinity == Infinity (so ties fall through to the next key). */
-function compare(a: number, b: number): number {
-  return a < b ? -1 : a > b ? 1 : 0
+/** True when target `a` sorts before target `b` (ties: configuration order). */
+function before(keys: Float64Array, count: number, a: number, b: number): boolean {
+  const tierA = keys[a] as number
+  const tierB = keys[b] as number
+  if (tierA !== tierB) return tierA < tierB
+  const keyA = keys[count + a] as number
+  const keyB = keys[count + b] as number
+  if (keyA !== keyB) return keyA < keyB
+  const secondaryA = keys[2 * count + a] as number
+  const secondaryB = keys[2 * count + b] as number
+  if (secondaryA !== secondaryB) return secondaryA < secondaryB
+  return a < b
 }
 
 function knownNonNegative(value: number | undefined): number | undefined {
@@ -185,9 +231,14 @@ function runStrategyFunction(
       message: `the routing strategy function must return an array of targets or target ids; it returned ${what}`,
     })
   }
-  const byId = new Map<string, TargetView>()
-  for (const target of targets) byId.set(target.id, target)
-  const seen = new Set<string>()
+  // Ids to views: a scan for the few targets a router usually has, a map for many.
+  let byId: Map<string, number> | undefined
+  if (targets.length > 16) {
+    byId = new Map()
+    for (let i = 0; i < targets.length; i++) byId.set((targets[i] as TargetView).id, i)
+  }
+  const taken = new Uint8Array(targets.length)
+  let seenUnknown: Set<string> | undefined
   const result: TargetView[] = []
   const unknownIds: string[] = []
   for (let i = 0; i < output.length; i++) {
@@ -204,12 +255,21 @@ function runStrategyFunction(
         message: `the routing strategy function returned an invalid entry at index ${i} (${entry === null ? 'null' : typeof entry}): return target views or target id strings`,
       })
     }
-    if (seen.has(id)) continue
-    seen.add(id)
-    // The router's own view, not the returned object: a function cannot change weights or ids.
-    const target = byId.get(id)
-    if (target !== undefined) result.push(target)
-    else if (context.allTargetIds?.has(id) !== true) unknownIds.push(id)
+    const index = byId === undefined ? indexOfId(targets, id) : (byId.get(id) ?? -1)
+    if (index >= 0) {
+      // The router's own view, not the returned object: a function cannot change weights or ids.
+      // Repeated ids count once.
+      if (taken[index] === 0) {
+        taken[index] = 1
+        result.push(targets[index] as TargetView)
+      }
+    } else if (context.allTargetIds?.has(id) !== true) {
+      seenUnknown ??= new Set()
+      if (!seenUnknown.has(id)) {
+        seenUnknown.add(id)
+        unknownIds.push(id)
+      }
+    }
   }
   if (unknownIds.length > 0) {
     const shown = unknownIds.slice(0, 10).map((id) => JSON.stringify(id.slice(0, 100)))
@@ -223,4 +283,9 @@ function runStrategyFunction(
     })
   }
   return result
+}
+
+function indexOfId(targets: readonly TargetView[], id: string): number {
+  for (let i = 0; i < targets.length; i++) if ((targets[i] as TargetView).id === id) return i
+  return -1
 }
