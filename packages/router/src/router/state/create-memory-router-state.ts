@@ -9,9 +9,9 @@ import type {
 /** Options of {@link createMemoryRouterState}. */
 export interface MemoryRouterStateOptions {
   /** The clock, epoch ms (default `Date.now`); inject one in tests. */
-  now?: () => number
+  now?: (() => number) | undefined
   /** The weight of each new latency sample, in (0, 1] (default 0.3). */
-  latencyAlpha?: number
+  latencyAlpha?: number | undefined
 }
 
 interface TargetEntry {

@@ -6,7 +6,7 @@ export interface LatencyTrackerOptions {
    * The weight of each new sample, in (0, 1] (default 0.3): higher follows changes faster,
    * lower smooths out noise. With 0.3 a sample's weight halves after about two more samples.
    */
-  alpha?: number
+  alpha?: number | undefined
 }
 
 /** The default weight of a new latency sample. */

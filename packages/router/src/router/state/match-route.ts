@@ -22,8 +22,8 @@ export interface RouteConditionContext {
  */
 export type RouteCondition =
   | {
-      tags?: readonly string[]
-      metadata?: Record<string, string | number | boolean>
+      tags?: readonly string[] | undefined
+      metadata?: Record<string, string | number | boolean> | undefined
     }
   | ((request: ChatRequest, context: RouteConditionContext) => boolean)
 

@@ -42,9 +42,9 @@ export interface TargetStateSnapshot {
 /** A request for shared rpm/tpm capacity (see {@link RouterStateStore.reserveCapacity}). */
 export interface CapacityRequest {
   /** The target's requests-per-minute limit, if any. */
-  rpm?: number
+  rpm?: number | undefined
   /** The target's tokens-per-minute limit, if any. */
-  tpm?: number
+  tpm?: number | undefined
   /** The call's estimated tokens. */
   tokens: number
 }

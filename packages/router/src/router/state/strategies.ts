@@ -31,7 +31,7 @@ export interface StrategyContext {
    * eligible for this call (cooling down, at its limit, not matching the route): such ids are
    * dropped silently. Without this set, any id not among the offered targets is an error.
    */
-  allTargetIds?: ReadonlySet<string>
+  allTargetIds?: ReadonlySet<string> | undefined
 }
 
 /**

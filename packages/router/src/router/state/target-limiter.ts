@@ -6,11 +6,11 @@ import { readRateLimitHeaders } from './read-rate-limit-headers'
 /** A target's own limits. Every field is optional; a missing one (or `Infinity`) is no limit. */
 export interface TargetLimits {
   /** Requests per minute: at most this many calls start in any 60-second window. Whole number ≥ 1. */
-  rpm?: number
+  rpm?: number | undefined
   /** Tokens per minute: the estimated (then actual) tokens of the calls started in any 60-second window. Whole number ≥ 1. */
-  tpm?: number
+  tpm?: number | undefined
   /** Calls in flight at once. Whole number ≥ 1. */
-  maxConcurrency?: number
+  maxConcurrency?: number | undefined
 }
 
 /** Why a target cannot take a call now. */
@@ -46,7 +46,7 @@ export interface AcquireOptions {
   /** Epoch ms (on the limiter's clock) after which to give up waiting; `Infinity` waits until aborted. */
   deadline: number
   /** Cancels the wait. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 /** A limiter's state, for `health()` and events. */
