@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readRateLimitHeaders } from '../src/router/state/read-rate-limit-headers'
+import { rateLimitRetryAt, readRateLimitHeaders } from '../src/router/state/read-rate-limit-headers'
 
 const now = Date.UTC(2025, 0, 15, 12, 0, 0)
 const iso = (offsetMs: number) => new Date(now + offsetMs).toISOString()
@@ -249,5 +249,51 @@ describe('readRateLimitHeaders: hostile input', () => {
   it('reads only own properties (a polluted prototype is not a header)', () => {
     const headers = Object.create({ 'retry-after': '5' }) as Record<string, string>
     expect(readRateLimitHeaders(headers, now)).toEqual({})
+  })
+})
+
+describe('rateLimitRetryAt', () => {
+  it('prefers retry-after, then the latest reset of an exhausted limit', () => {
+    expect(
+      rateLimitRetryAt({ retryAfterMs: 3000, remainingRequests: 0, requestsResetAt: now + 9000 }, now),
+    ).toBe(now + 3000)
+    expect(
+      rateLimitRetryAt(
+        {
+          remainingRequests: 0,
+          requestsResetAt: now + 2000,
+          remainingTokens: 5,
+          tokensResetAt: now + 360_000,
+        },
+        now,
+      ),
+    ).toBe(now + 2000)
+    expect(
+      rateLimitRetryAt(
+        { remainingRequests: 0, requestsResetAt: now + 2000, remainingTokens: 0, tokensResetAt: now + 7000 },
+        now,
+      ),
+    ).toBe(now + 7000)
+    expect(
+      rateLimitRetryAt(
+        { remainingRequests: 3, requestsResetAt: now + 2000, remainingTokens: 0, tokensResetAt: now + 7000 },
+        now,
+      ),
+    ).toBe(now + 7000)
+  })
+
+  it('does not wait for the reset of a limit that still has room, or one already past', () => {
+    expect(
+      rateLimitRetryAt(
+        readRateLimitHeaders(
+          { 'x-ratelimit-remaining-tokens': '900', 'x-ratelimit-reset-tokens': '6m0s' },
+          now,
+        ),
+        now,
+      ),
+    ).toBeUndefined()
+    expect(rateLimitRetryAt({ remainingRequests: 0, requestsResetAt: now - 1 }, now)).toBeUndefined()
+    expect(rateLimitRetryAt({ remainingRequests: 0 }, now)).toBeUndefined()
+    expect(rateLimitRetryAt({}, now)).toBeUndefined()
   })
 })

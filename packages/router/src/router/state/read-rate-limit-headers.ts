@@ -298,3 +298,20 @@ function readRetryAfterMs(
   }
   return undefined
 }
+
+/**
+ * When the provider's capacity returns according to `snapshot` (epoch ms), for a 429 or a block:
+ * the `retry-after` wait when there is one; otherwise the latest reset among the limits reported
+ * exhausted (0 remaining). `undefined` when neither says: a reset of a limit that still has room
+ * (OpenAI reports `x-ratelimit-reset-tokens: 6m0s` with plenty left) is no reason to wait.
+ */
+export function rateLimitRetryAt(snapshot: RateLimitSnapshot, now: number): number | undefined {
+  if (snapshot.retryAfterMs !== undefined) return now + snapshot.retryAfterMs
+  let retryAt: number | undefined
+  if (snapshot.remainingRequests === 0 && snapshot.requestsResetAt !== undefined)
+    retryAt = snapshot.requestsResetAt
+  if (snapshot.remainingTokens === 0 && snapshot.tokensResetAt !== undefined) {
+    retryAt = Math.max(retryAt ?? snapshot.tokensResetAt, snapshot.tokensResetAt)
+  }
+  return retryAt !== undefined && retryAt > now ? retryAt : undefined
+}
