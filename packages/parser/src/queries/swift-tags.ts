@@ -1,26 +1,29 @@
 /**
  * Tags query for Swift. The grammar has one `class_declaration` for classes, structs, enums,
- * actors and extensions: enums are told apart by their body, and an extension is a scope
- * (`@scope`) whose methods name the extended type as their enclosing symbol.
+ * actors and extensions: an enum is a class whose body is an `enum_class_body` (`extractSymbols`
+ * tells them apart), and an extension is a scope (`@scope`) whose methods name the extended type
+ * as their enclosing symbol. `init` is a `function_declaration` named `init`, a method of its type.
+ *
+ * Written to compile fast: this grammar's parse table is large, and a child step that names a
+ * node type (`name: (simple_identifier)`) made tree-sitter's query analysis take about a
+ * second; wildcards (`name: _`) with `#type?`/`#rightmost!` checks cost nothing to compile.
  */
 export const swiftTags = `
-(class_declaration "extension" name: (user_type (type_identifier) @scope.name)) @scope
-(class_declaration name: (type_identifier) @name body: (enum_class_body)) @definition.enum
-(class_declaration name: (type_identifier) @name) @definition.class
-(protocol_declaration name: (type_identifier) @name) @definition.interface
-(protocol_function_declaration name: (simple_identifier) @name) @definition.method
-(function_declaration name: (simple_identifier) @name) @definition.function
-(function_declaration name: "init" @name) @definition.method
-(typealias_declaration name: (type_identifier) @name) @definition.type
+(class_declaration declaration_kind: _ @_kind name: _ @scope.name (#eq? @_kind "extension")) @scope
+(class_declaration name: _ @name (#type? @name type_identifier)) @definition.class
+(protocol_declaration name: _ @name) @definition.interface
+(protocol_function_declaration name: _ @name) @definition.method
+(function_declaration name: _ @name) @definition.function
+(typealias_declaration name: _ @name) @definition.type
 (source_file
   (property_declaration
-    (value_binding_pattern) @_binding
-    name: (pattern bound_identifier: (simple_identifier) @name)) @definition.constant
-  (#eq? @_binding "let"))
+    . _ @_binding
+    name: _ @name) @definition.constant
+  (#eq? @_binding "let")
+  (#rightmost! @name simple_identifier))
 
-(call_expression (simple_identifier) @name) @reference.call
-(call_expression (navigation_expression suffix: (navigation_suffix suffix: (simple_identifier) @name))) @reference.call
-(user_type (type_identifier) @name) @reference.type
+(call_expression . _ @reference.call (#rightmost! @reference.call simple_identifier))
+(type_identifier) @reference.type
 
 (import_declaration (identifier) @import.source) @import
 `

@@ -1,8 +1,10 @@
 import type { Node, QueryCapture, QueryMatch } from 'web-tree-sitter'
+import type { BudgetedOperation } from '../errors/budget-exceeded-error'
 import { getTagsQuery } from '../queries/tags-query'
 import type { CodeSymbols } from './code-symbols'
 import { compileSplitTagsQuery } from './compile-tags-query'
 import { findDocComment, outermostWrapperIn } from './find-doc-comment'
+import { matchPredicatesOf } from './match-predicates'
 import type { ParsedSource } from './parsed-source'
 import { signatureLine } from './signature-line'
 import { createRangeReader, type SourceRange } from './source-range'
@@ -10,6 +12,7 @@ import type { SymbolDefinition } from './symbol-definition'
 import type { SymbolImport } from './symbol-import'
 import { type SymbolKind, symbolKinds } from './symbol-kind'
 import type { SymbolReference } from './symbol-reference'
+import { DEFAULT_SYMBOLS_BUDGET_MS, SymbolsBudget } from './symbols-budget'
 
 /** Options of {@link extractSymbols}. */
 export interface ExtractSymbolsOptions {
@@ -17,6 +20,14 @@ export interface ExtractSymbolsOptions {
   readonly references?: boolean
   /** Collect doc comments. Default `true`. */
   readonly docs?: boolean
+  /**
+   * Time budget in milliseconds. Past it the work stops and `BudgetExceededError` (code
+   * `budget_exceeded`, operation `symbols`) is thrown; nothing partial is returned. Default
+   * {@link DEFAULT_SYMBOLS_BUDGET_MS} (5 s); `Infinity` turns it off.
+   */
+  readonly budgetMs?: number
+  /** @internal The operation named in `BudgetExceededError` (`chunks` when `chunkCode` asks). */
+  readonly budgetOperation?: BudgetedOperation
 }
 
 interface DefinitionMatch {
@@ -51,15 +62,25 @@ const empty = (): CodeSymbols => ({ definitions: [], references: [], imports: []
  *
  * Languages without a tags query (JSON, YAML, Markdown, ...) give empty lists.
  *
+ * Bounded: the query cursor and every loop after it check `options.budgetMs`.
+ *
+ * @throws {BudgetExceededError} when the work runs past `options.budgetMs`.
+ * @throws {RangeError} when `options.budgetMs` is not a positive number.
  * @throws {Error} when a registered query does not compile against the grammar.
  */
 export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOptions = {}): CodeSymbols {
   const spec = getTagsQuery(parsed.language)
   if (spec === undefined) return empty()
   const { code, tree } = parsed
+  const budget = new SymbolsBudget(
+    options.budgetMs ?? DEFAULT_SYMBOLS_BUDGET_MS,
+    options.budgetOperation ?? 'symbols',
+    `${parsed.language} code of ${code.length} characters`,
+  )
   const wantReferences = options.references !== false
   const root = tree.rootNode
   const split = compileSplitTagsQuery(tree.language, spec.source, root.type, { references: wantReferences })
+  const progressCallback = budget.bounded ? budget.cancelQuery : undefined
 
   const definitionsByNode = new Map<number, DefinitionMatch>()
   const scopes: Container[] = []
@@ -68,13 +89,24 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   const looseImportNames: Node[] = []
 
   let patternIndex = split.patternIndex
-  for (const match of split.query.matches(root)) collect(match)
+  let predicates = matchPredicatesOf(split.query)
+  const matches = split.query.matches(root, progressCallback === undefined ? {} : { progressCallback })
+  budget.afterQuery()
+  for (const match of matches) collect(match)
   if (split.topLevel !== undefined) {
     patternIndex = split.topLevelPatternIndex
-    for (const match of split.topLevel.matches(root, { maxStartDepth: 1 })) collect(match)
+    predicates = matchPredicatesOf(split.topLevel)
+    const top = split.topLevel.matches(root, {
+      maxStartDepth: 1,
+      ...(progressCallback === undefined ? {} : { progressCallback }),
+    })
+    budget.afterQuery()
+    for (const match of top) collect(match)
   }
 
   function collect(match: QueryMatch): void {
+    const checks = predicates[match.patternIndex]
+    if (checks !== undefined) for (const check of checks) if (!check(match.captures)) return
     // Most matches are references captured as one node (the name): no need to sort captures out.
     const captures = match.captures
     if (captures.length === 1) {
@@ -158,7 +190,7 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     (def) => def.kind !== 'constant' || !containsAny(importStarts, def.node.startIndex, def.node.endIndex),
   )
   defs.sort((a, b) => a.node.startIndex - b.node.startIndex || b.end.endIndex - a.end.endIndex)
-  if (spec.mergeClauses === true) defs = mergeClauses(defs)
+  if (spec.mergeClauses === true) defs = mergeClauses(defs, budget)
 
   // Enclosing containers by a sweep over definitions and scopes sorted by start. Each `endIndex`
   // is a call into WASM: read once here, then use the numbers.
@@ -183,13 +215,19 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
 
   const definitions: SymbolDefinition[] = []
   for (const container of containers) {
+    budget.check()
     const def = container.definition
     if (def === undefined) continue
     const parent = parentOf.get(container)
-    const kind: SymbolKind =
-      def.kind === 'function' && parent !== undefined && methodHolders.has(parent.kind) ? 'method' : def.kind
-    const wrapper = outermostWrapperIn(def.node, parsed.language, code)
     const body = def.node.childForFieldName('body')
+    const kind: SymbolKind =
+      def.kind === 'function' && parent !== undefined && methodHolders.has(parent.kind)
+        ? 'method'
+        : // Swift has one class_declaration for classes and enums: an enum's body tells it apart
+          def.kind === 'class' && body?.type === 'enum_class_body'
+          ? 'enum'
+          : def.kind
+    const wrapper = outermostWrapperIn(def.node, parsed.language, code)
     const doc =
       options.docs === false ? undefined : findDocComment(def.node, parsed.language, code, wrapper, body)
     const enclosing = def.receiver ?? parent?.name
@@ -245,14 +283,28 @@ const identifierEnds = {
   python: identifierEndReader(asciiTable(/[A-Za-z0-9_]/)),
 }
 
+/** True when a value of `sortedStarts` (ascending) lies in [start, end). Binary search. */
 function containsAny(sortedStarts: number[], start: number, end: number): boolean {
-  for (const value of sortedStarts) if (value >= start && value < end) return true
-  return false
+  const i = firstAtOrAfter(sortedStarts, start)
+  return i < sortedStarts.length && (sortedStarts[i] as number) < end
 }
 
-function mergeClauses(defs: DefinitionMatch[]): DefinitionMatch[] {
+/** The index of the first value of `sorted` (ascending) that is >= `value`, or its length. */
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if ((sorted[middle] as number) < value) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+function mergeClauses(defs: DefinitionMatch[], budget: SymbolsBudget): DefinitionMatch[] {
   const merged: DefinitionMatch[] = []
   for (const def of defs) {
+    budget.check()
     const last = merged[merged.length - 1]
     if (
       last !== undefined &&
@@ -326,15 +378,19 @@ function buildImports(
     for (const name of match.names) entry.names.push(code.slice(name.startIndex, name.endIndex))
   }
   const entries = [...byKey.values()].sort((a, b) => a.start - b.start)
+  const starts = entries.map((entry) => entry.start)
   for (const name of looseNames) {
     // the innermost import containing the name; the first of several sharing one statement
     let owner: (typeof entries)[number] | undefined
-    for (const entry of entries) {
-      if (entry.start <= name.startIndex && name.endIndex <= entry.end) {
-        if (owner === undefined || entry.start > owner.start) owner = entry
-      }
+    const nameStart = name.startIndex
+    const nameEnd = name.endIndex
+    // entries starting at or before the name, latest first (a few steps: imports rarely nest)
+    for (let i = firstAtOrAfter(starts, nameStart + 1) - 1, steps = 0; i >= 0 && steps < 32; i--, steps++) {
+      const entry = entries[i] as (typeof entries)[number]
+      if (owner !== undefined && entry.start < owner.start) break
+      if (nameEnd <= entry.end) owner = entry
     }
-    const text = code.slice(name.startIndex, name.endIndex)
+    const text = code.slice(nameStart, nameEnd)
     if (owner !== undefined && !owner.names.includes(text)) owner.names.push(text)
   }
   return entries.map((entry) => ({
