@@ -15,4 +15,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
+  // p-retry 7 is ESM-only: bundled, so the CommonJS build loads on every Node 20 (require(esm)
+  // came unflagged only in 20.19)
+  noExternal: ['p-retry', 'is-network-error'],
 })
