@@ -6,7 +6,7 @@ import { detectLanguage } from '../detect-language'
 import { getTagsQuery } from '../queries/tags-query'
 import { mapFilesInWorkers, repoMapWorkerUrl } from './map-files-in-workers'
 import { isSkipped, type MappedRepoFile, mapRepoFile } from './map-repo-file'
-import { pageRank, type WeightedEdge } from './page-rank'
+import { type RankedDefinition, rankDefinitions } from './rank-definitions'
 import { type MappedDefinition, type MappedFile, renderRepoMap } from './render-repo-map'
 import type {
   BuildRepoMapOptions,
@@ -43,17 +43,6 @@ function positive(name: string, value: number | undefined): void {
     throw new RangeError(`buildRepoMap: ${name} must be a positive number, got ${value}.`)
 }
 
-interface FileSymbols extends MappedFile {
-  /** How often each name is referenced in the file. */
-  readonly references: Map<string, number>
-}
-
-interface Candidate {
-  readonly file: FileSymbols
-  readonly definition: MappedDefinition
-  readonly rank: number
-}
-
 /**
  * Builds a repository map the way Aider does, as a library call: every file is parsed and its
  * definitions and references extracted (each tree freed right away); files become nodes of a
@@ -86,19 +75,19 @@ export async function buildRepoMap(input: RepoMapInput, options: BuildRepoMapOpt
   const count = options.countTokens ?? estimateTokens
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const skipped: SkippedFile[] = []
-  const mapped: FileSymbols[] = []
+  const mapped: MappedRepoFile[] = []
 
   const inputs: RepoFile[] = []
   for await (const file of readInput(input, options, maxFileBytes, budget, skipped)) inputs.push(file)
   options.signal?.throwIfAborted()
   for (const result of await mapAll(inputs, maxFileBytes, budget, options)) {
     if (isSkipped(result)) skipped.push(result)
-    else mapped.push({ ...result, references: new Map(result.references) })
+    else mapped.push(result)
   }
   options.signal?.throwIfAborted()
 
   const { files: focusFiles, identifiers: focusIdentifiers } = resolveFocus(options.focus, mapped)
-  const candidates = rank(mapped, focusFiles, focusIdentifiers)
+  const candidates = rankDefinitions(mapped, { files: focusFiles, identifiers: focusIdentifiers })
   const fileRanks = candidates.fileRanks
 
   // the largest number of top entries whose rendering fits the budget
@@ -234,7 +223,7 @@ async function shebangLanguage(path: string): Promise<string | undefined> {
 
 function resolveFocus(
   focus: BuildRepoMapOptions['focus'],
-  files: readonly FileSymbols[],
+  files: readonly MappedRepoFile[],
 ): { files: Set<string>; identifiers: Set<string> } {
   const paths = new Set(files.map((file) => file.path))
   const focusFiles = new Set<string>()
@@ -258,100 +247,8 @@ function resolveFocus(
   return { files: focusFiles, identifiers }
 }
 
-function isSpecificName(name: string): boolean {
-  return name.length >= 8 && (/[a-z][A-Z]/.test(name) || name.includes('_') || name.includes('-'))
-}
-
-/**
- * Aider's ranking: an edge from each referencing file to each defining file per shared name,
- * weighted by sqrt(reference count) times how telling the name is; PageRank over files (over
- * the edges between different files: a file using its own names casts no vote for itself);
- * each file's rank shared over all its edges gives each (file, name) definition its rank, a
- * tenth of the share only for names a file defines itself.
- */
-function rank(
-  files: readonly FileSymbols[],
-  focusFiles: ReadonlySet<string>,
-  focusIdentifiers: ReadonlySet<string>,
-): { list: Candidate[]; fileRanks: number[] } {
-  const definers = new Map<string, number[]>()
-  files.forEach((file, index) => {
-    for (const definition of file.definitions) {
-      const list = definers.get(definition.name)
-      if (list === undefined) definers.set(definition.name, [index])
-      else if (list[list.length - 1] !== index) list.push(index)
-    }
-  })
-
-  const edges: (WeightedEdge & { name: string })[] = []
-  const referenced = new Set<string>()
-  files.forEach((file, from) => {
-    for (const [name, uses] of file.references) {
-      const targets = definers.get(name)
-      if (targets === undefined) continue
-      referenced.add(name)
-      let weight = Math.sqrt(uses)
-      if (focusIdentifiers.has(name)) weight *= 10
-      if (isSpecificName(name)) weight *= 10
-      if (name.startsWith('_')) weight *= 0.1
-      if (targets.length > 5) weight *= 0.1
-      if (focusFiles.has(file.path)) weight *= 50
-      for (const to of targets) edges.push({ from, to, weight, name })
-    }
-  })
-  // a name nobody references still gets a little rank from its own file
-  for (const [name, targets] of definers) {
-    if (referenced.has(name)) continue
-    const weight = focusIdentifiers.has(name) ? 1 : 0.1
-    for (const index of targets) edges.push({ from: index, to: index, weight, name })
-  }
-
-  const personalization = files.map((file) => {
-    if (focusFiles.has(file.path)) return 1
-    if (focusIdentifiers.size === 0) return 0
-    const stem =
-      file.path
-        .split('/')
-        .pop()
-        ?.replace(/\.[^.]*$/, '') ?? ''
-    return file.path.split('/').some((part) => focusIdentifiers.has(part)) || focusIdentifiers.has(stem)
-      ? 1
-      : 0
-  })
-  const hasPersonalization = personalization.some((value) => value > 0)
-  // files rank by what other files reference in them: a file's use of its own names is no vote
-  const crossFile = edges.filter((edge) => edge.from !== edge.to)
-  const fileRanks = pageRank(files.length, crossFile, hasPersonalization ? { personalization } : {})
-
-  const outWeight = new Float64Array(files.length)
-  for (const edge of edges) outWeight[edge.from] = (outWeight[edge.from] as number) + edge.weight
-  const definitionRank = new Map<string, number>()
-  for (const edge of edges) {
-    const key = `${edge.to}\u0000${edge.name}`
-    // a name used only where it is defined says little about the repository: a tenth of the share
-    const discount = edge.from === edge.to ? 0.1 : 1
-    const share =
-      (discount * (fileRanks[edge.from] as number) * edge.weight) / (outWeight[edge.from] as number)
-    definitionRank.set(key, (definitionRank.get(key) ?? 0) + share)
-  }
-
-  const list: Candidate[] = []
-  files.forEach((file, index) => {
-    for (const definition of file.definitions) {
-      let value = definitionRank.get(`${index}\u0000${definition.name}`)
-      if (value === undefined) continue
-      if (focusIdentifiers.has(definition.name)) value *= 10
-      list.push({ file, definition, rank: value })
-    }
-  })
-  list.sort(
-    (a, b) => b.rank - a.rank || compare(a.file.path, b.file.path) || a.definition.line - b.definition.line,
-  )
-  return { list, fileRanks }
-}
-
 /** Groups candidates by file, files in the order of their best candidate. */
-function group(candidates: readonly Candidate[]): Map<MappedFile, Set<MappedDefinition>> {
+function group(candidates: readonly RankedDefinition[]): Map<MappedFile, Set<MappedDefinition>> {
   const byFile = new Map<MappedFile, Set<MappedDefinition>>()
   for (const { file, definition } of candidates) {
     let set = byFile.get(file)

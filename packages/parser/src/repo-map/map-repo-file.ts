@@ -6,10 +6,27 @@ import { getTagsQuery } from '../queries/tags-query'
 import type { MappedDefinition, MappedFile } from './render-repo-map'
 import type { RepoFile, SkippedFile } from './repo-map'
 
-/** A file's definitions and how often it references each name: all a repo map keeps of it. */
+/** A file's definitions, references and imports: all a repo map keeps of it. */
 export interface MappedRepoFile extends MappedFile {
-  /** `[name, count]` for every name the file references. */
-  readonly references: [string, number][]
+  /**
+   * `[name, qualifier, count]` for every name the file references: the qualifier is what the
+   * name is reached through (`util` in `util.parse()`, `Object` in `Object.keys()`), `?` for an
+   * expression (`f().name`), `''` for a bare name.
+   */
+  readonly references: [string, string, number][]
+  /** `[source, names]` of each import: where from, and the names it binds. */
+  readonly imports: [string, string[]][]
+}
+
+/** The identifier (or `?` for another expression) a name at `start` is reached through: `a.b`, `a::b`, `a->b`. */
+function qualifierAt(content: string, start: number): string {
+  let end = start
+  if (content[end - 1] === '.' && content[end - 2] !== '.') end -= 1
+  else if (content.startsWith('::', end - 2) || content.startsWith('->', end - 2)) end -= 2
+  else return ''
+  let begin = end
+  while (begin > 0 && /[\w$]/.test(content[begin - 1] as string)) begin--
+  return begin === end ? '?' : content.slice(begin, end)
 }
 
 /**
@@ -64,9 +81,16 @@ export async function mapRepoFile(
     })
     // through the ParsedCode, so the symbols run under its budget (the same `timeoutMs`)
     const symbols = parsed.symbols({ docs: false })
-    const references = new Map<string, number>()
-    for (const reference of symbols.references)
-      references.set(reference.name, (references.get(reference.name) ?? 0) + 1)
+    const counts = new Map<string, number>()
+    for (const reference of symbols.references) {
+      const key = `${reference.name}\u0000${qualifierAt(content, reference.range.startIndex)}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+    const references = Array.from(counts, ([key, count]): [string, string, number] => {
+      const [name, qualifier] = key.split('\u0000') as [string, string]
+      return [name, qualifier, count]
+    })
+    const imports = symbols.imports.map(({ source, names }): [string, string[]] => [source, names])
     const definitions: MappedDefinition[] = []
     const open: MappedDefinition[] = []
     for (const definition of symbols.definitions) {
@@ -91,7 +115,7 @@ export async function mapRepoFile(
     let lineCount = 1
     for (let i = content.indexOf('\n'); i >= 0 && i < content.length - 1; i = content.indexOf('\n', i + 1))
       lineCount++
-    return { path, definitions, references: [...references], lineCount }
+    return { path, definitions, references, imports, lineCount }
   } catch (error) {
     const detail = String((error as Error)?.message ?? error)
     if (ParseTimeoutError.isInstance(error) || BudgetExceededError.isInstance(error))
