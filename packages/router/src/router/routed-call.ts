@@ -21,6 +21,7 @@ import type { RouterStateStore } from './state/router-state-store'
 import { orderTargets } from './state/strategies'
 import type { Lease } from './state/target-limiter'
 import type { TargetRuntime } from './target-runtime'
+import { estimateRequestTokens } from './tokens/estimate-request-tokens'
 
 /** Runs one attempt on a target, holding `lease` (capacity from the target's limiter) until it is done with it. */
 export type AttemptRunner<T> = (target: TargetRuntime, lease: Lease, attempt: number) => Promise<T>
@@ -54,6 +55,7 @@ export class RoutedCall {
   readonly #tried = new Set<string>()
   readonly #skipped = new Map<string, SkipReason>()
   readonly #tokens = new Map<string, number>()
+  #estimate: number | undefined
   /** When each target skipped for its limits expects capacity (epoch ms; `Infinity`: at a release). */
   readonly #limitedUntil = new Map<string, number>()
   #current: TargetRuntime | undefined
@@ -255,7 +257,7 @@ export class RoutedCall {
     if (window !== undefined && this.#tokensFor(target) > window) {
       return this.#skip(target, 'context window too small')
     }
-    const result = target.limiter.tryAcquire(target.countsTokens ? this.#tokensFor(target) : 0)
+    const result = target.limiter.tryAcquire(target.countsTokens ? this.#rateTokens() : 0)
     if (!result.ok) {
       this.#limitedUntil.set(target.id, result.retryAt)
       return this.#skip(target, 'at its limits')
@@ -268,14 +270,23 @@ export class RoutedCall {
     return undefined
   }
 
+  /** The input tokens as `target`'s model counts them, for its context window (once per model and call). */
   #tokensFor(target: TargetRuntime): number {
     const key = `${target.model.provider}:${target.model.modelId}`
     let tokens = this.#tokens.get(key)
     if (tokens === undefined) {
-      tokens = target.countTokens(this.request) + (target.countsTokens ? (this.request.maxTokens ?? 0) : 0)
+      tokens = target.countTokens(this.request)
       this.#tokens.set(key, tokens)
     }
     return tokens
+  }
+
+  /** A quick estimate of the call's tokens (input and the most it may generate), for tokens-per-minute limits. */
+  #rateTokens(): number {
+    if (this.#estimate === undefined) {
+      this.#estimate = estimateRequestTokens(this.request) + (this.request.maxTokens ?? 0)
+    }
+    return this.#estimate
   }
 
   #chosen(target: TargetRuntime, lease: Lease): { target: TargetRuntime; lease: Lease } {
@@ -351,7 +362,7 @@ export class RoutedCall {
   /** Waits for capacity on a target at its limits, within the call's deadline (`waitForCapacity`). */
   async #waitForCapacity(target: TargetRuntime): Promise<Lease> {
     try {
-      return await target.limiter.acquire(target.countsTokens ? this.#tokensFor(target) : 0, {
+      return await target.limiter.acquire(target.countsTokens ? this.#rateTokens() : 0, {
         deadline: this.#deadline ?? Number.POSITIVE_INFINITY,
         ...(this.signal === undefined ? {} : { signal: this.signal }),
       })

@@ -1,11 +1,11 @@
 import type { ChatModel, ChatRequest, ChatResponse, Cost } from '@ql/provider'
 import { blendedPricePerMTokens, computeCost, findPricing, type ModelPricing } from './cost/pricing'
-import { countRequestTokens } from './pending-modules'
 import type { RouterTarget } from './router-config'
 import { LatencyTracker } from './state/latency-tracker'
 import { TargetLimiter } from './state/target-limiter'
 import type { TargetView } from './state/target-view'
 import type { TargetBreaker } from './target-breaker'
+import { countRequestTokens } from './tokens/count-tokens'
 
 /** One target and everything the router keeps about it in this process. */
 export class TargetRuntime {
@@ -61,7 +61,7 @@ export class TargetRuntime {
     }
   }
 
-  /** The input tokens of `request` as this target's model counts them. */
+  /** The input tokens of `request` as this target's model counts them (exact for OpenAI models, else an estimate). */
   countTokens(request: ChatRequest): number {
     return countRequestTokens(request, { provider: this.model.provider, modelId: this.model.modelId }).tokens
   }
