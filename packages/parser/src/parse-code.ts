@@ -9,6 +9,7 @@ import { loadLanguage } from './load-language'
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type ParseLimits } from './parse-limits'
 import { ParsedCode } from './parsed-code'
 import { runParse } from './run-parse'
+import { type ConfirmDiagnosticsOptions, confirmParsedCode } from './verify/confirm-parsed-code'
 import { preflightInWorker } from './worker/preflight-in-worker'
 
 /** Which language to parse as: an id or alias, or a file name to detect it from. */
@@ -28,7 +29,8 @@ export type LanguageSelector =
 
 /** What {@link parseCode} accepts besides the code. */
 export type ParseCodeOptions = LanguageSelector &
-  ParseLimits & {
+  ParseLimits &
+  ConfirmDiagnosticsOptions & {
     /**
      * `'worker'`: first parse the code in a worker thread that is terminated if its parse runs
      * past `timeoutMs` (default 5 s, counted once the worker has loaded the grammar), and only
@@ -72,7 +74,7 @@ export async function parseCode(code: string | Uint8Array, options: ParseCodeOpt
   const grammar = await loadLanguage(languageId)
   if (options.isolate === 'worker') await preflightInWorker(text, languageId, timeoutMs)
   const tree = runParse(grammar, text, null, timeoutMs)
-  return new ParsedCode(languageId, text, tree, grammar, timeoutMs)
+  return confirmParsedCode(new ParsedCode(languageId, text, tree, grammar, timeoutMs), options)
 }
 
 /** The language id for the options: the named language, else one detected from the file name. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { detectLanguage, languageFromFenceInfo, languageFromShebang, listLanguages } from '../src/index'
+import { looksLikeCpp } from '../src/detect-language'
+import {
+  detectLanguage,
+  languageFromFenceInfo,
+  languageFromShebang,
+  listLanguages,
+  parseCode,
+} from '../src/index'
+import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 describe('detectLanguage', () => {
   it.each([
@@ -146,5 +154,121 @@ describe('listLanguages', () => {
       expect(language.grammarName).not.toBe('')
       for (const extension of language.extensions) expect(detectLanguage(`file${extension}`)).toBeDefined()
     }
+  })
+})
+
+const WIDGET_H = `#pragma once
+#include <string>
+
+class Widget {
+public:
+  explicit Widget(std::string name);
+  int size() const;
+private:
+  std::string name_;
+};
+`
+
+/** A C header as real libraries write them: C++ compatibility lines inside __cplusplus blocks. */
+const C_HEADER = `#ifndef UTIL_H
+#define UTIL_H
+#include <stddef.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* a class of errors; see namespace docs */
+typedef struct util_buf { char *data; size_t len; } util_buf;
+int util_append(util_buf *buf, const char *text);
+const char *util_message = "std::string class Foo {";
+
+#if defined(__cplusplus)
+template <typename T> inline T util_max(T a, T b) { return a > b ? a : b; }
+#endif
+#ifdef __cplusplus
+}
+#endif
+#endif
+`
+
+describe('detectLanguage: C or C++ for .h headers, by content', () => {
+  it(
+    'reads a C++ class in widget.h as C++, and parses it with no diagnostics',
+    async () => {
+      expect(detectLanguage('include/widget.h', WIDGET_H)).toBe('cpp')
+      using parsed = await parseCode(WIDGET_H, { filename: 'include/widget.h' })
+      expect(parsed.language).toBe('cpp')
+      expect(parsed.diagnostics).toEqual([])
+      expect(parsed.symbols().definitions.map((d) => d.name)).toContain('Widget')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it(
+    'keeps real C headers C, including their __cplusplus blocks, comments and strings',
+    async () => {
+      expect(detectLanguage('util.h', C_HEADER)).toBe('c')
+      using parsed = await parseCode(C_HEADER, { filename: 'src/util.h' })
+      expect(parsed.language).toBe('c')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it('is C without content, and for .c files whatever they hold', () => {
+    expect(detectLanguage('util.h')).toBe('c')
+    expect(detectLanguage('UTIL.H', WIDGET_H)).toBe('cpp')
+    expect(detectLanguage('util.c', WIDGET_H)).toBe('c')
+    expect(detectLanguage('util.hpp', 'int x;')).toBe('cpp')
+  })
+
+  it.each([
+    ['class Widget;', true],
+    ['class EXPORT Widget : public Base {', true],
+    ['class Widget final {', true],
+    ['namespace app {', true],
+    ['namespace {', true],
+    ['namespace fs = std::filesystem;', true],
+    ['using namespace std;', true],
+    ['template <typename T> struct Box;', true],
+    ['template<class T>', true],
+    ['template <size_t N> struct Buf;', true],
+    ['template <>', true],
+    ['struct S {\n  public:\n  int x;\n};', true],
+    ['void Widget::resize(int n);', true],
+    ['Widget::~Widget();', true],
+    ['std::vector<int> v;', true],
+    ['virtual void draw() = 0;', true],
+    ['typedef typename T::value_type V;', true],
+    ['mutable int cache;', true],
+    ['friend struct Peer;', true],
+    ['explicit Box(int n);', true],
+    ['auto f() -> decltype(x);', true],
+    ['void swap(S &other) noexcept;', true],
+    ['bool operator==(const S &a, const S &b);', true],
+    ['S &operator()(int i);', true],
+    ['#include <vector>', true],
+    ['#include <tr1/cstdio>', true],
+    ['#if __cplusplus >= 201103L\nclass Moveable {};\n#endif', true],
+    // C, including C23 and C code that uses C++ keywords as names
+    ['#include <stdio.h>\nint main(void);', false],
+    ['struct class_info { int class_id; };', false],
+    ['PyObject *new, *this; int class; void *template;', false],
+    ['int operator = 1; op->operator = 2;', false],
+    ['int namespace = 0;', false],
+    ['if (template < 3) return;', false],
+    ['[[gnu::always_inline]] inline int f(void);', false],
+    [
+      '[[nodiscard]] int g(void); constexpr int N = 3; static_assert(N == 3); bool b = true; void *p = nullptr;',
+      false,
+    ],
+    ['@class NSString;\n@interface Foo : NSObject\n@end', false],
+    ['// class Widget { public: };\n/* std::string */ int x;', false],
+    ['const char *s = "namespace a { class B {}; }";', false],
+    ["char c = ':'; int private_count;", false],
+    ['#ifdef __cplusplus\nnamespace wrap { class W {}; }\n#else\nint w;\n#endif', false],
+    ['#ifndef __cplusplus\ntypedef int bool;\n#endif', false],
+    ['', false],
+  ])('%j reads as C++: %s', (code, expected) => {
+    expect(looksLikeCpp(code)).toBe(expected)
   })
 })

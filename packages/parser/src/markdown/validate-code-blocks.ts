@@ -65,6 +65,7 @@ export async function validateCodeBlocks(
     try {
       using parsed = await parseCode(block.code, {
         language,
+        filename: block.info, // ```jsonc, title="tsconfig.json": the rules diagnostics are confirmed by
         ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
