@@ -1,5 +1,10 @@
 // The public API of @ql/agents.
 
+export type { AgentNodeOptions, ToolApprovalRequest } from './agent/agent-node'
+export { agentNode, appendMessages } from './agent/agent-node'
+export { MaxTurnsError } from './agent/max-turns-error'
+export type { AgentTool, ToolContext, ToolOptions } from './agent/tool'
+export { tool } from './agent/tool'
 export type { CheckpointRecord, Interrupt, TaskRef, TaskWrite } from './checkpoint/checkpoint-record'
 export type { Checkpointer } from './checkpoint/checkpointer'
 export { createFileCheckpointer } from './checkpoint/file-checkpointer'

@@ -62,7 +62,14 @@ export type CheckpointRecord =
       write: TaskWrite
       at: number
     }
-  | { type: 'interrupt'; step: number; interrupts: Interrupt[]; at: number }
+  | {
+      type: 'interrupt'
+      step: number
+      interrupts: Interrupt[]
+      /** What the interrupted tasks' `context.memo` calls returned, by task id then key: replayed on resume. */
+      memo?: Record<string, Record<string, unknown>>
+      at: number
+    }
   | {
       /** Answers to the interrupts of `step`, by interrupt id. */
       type: 'resume'

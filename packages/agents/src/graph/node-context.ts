@@ -28,4 +28,10 @@ export interface NodeContext<Input = unknown> {
   interrupt<Resume = unknown>(payload: unknown): Resume
   /** Emits a custom event on the run's event stream (`{ type: 'custom', node, data }`). */
   emit(data: unknown): void
+  /**
+   * Runs `work` once per task and remembers its (JSON) result under `key`: when the node runs again
+   * after an interrupt is answered (or a retry), the call returns the remembered result instead of
+   * doing the work again. Wrap model calls and side effects that come before an `interrupt()` in it.
+   */
+  memo<Value>(key: string, work: () => Value | Promise<Value>): Promise<Value>
 }

@@ -348,6 +348,7 @@ class ThreadRun<State extends Record<string, unknown>> {
           joins: {},
           done: new Map(),
           answers: {},
+          memo: {},
           interrupts: undefined,
           status: 'stopped',
         }
@@ -497,6 +498,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     let joins = position.joins
     let done = position.done
     let answers = position.answers
+    let memos = position.memo
     let stepsRun = 0
     const threadId = this.#threadId
     while (tasks.length > 0) {
@@ -507,12 +509,13 @@ class ThreadRun<State extends Record<string, unknown>> {
           stepLimit,
         })
       }
-      const outcomes = await this.#runStep(tasks, state, step, signal, done, answers)
+      const outcomes = await this.#runStep(tasks, state, step, signal, done, answers, memos)
       if (signal.aborted) throw abortReason(signal)
 
       const writes: { id: string; node: string; update: Record<string, unknown> }[] = []
       const finished: CheckpointRecord[] = []
       const interrupts: Interrupt[] = []
+      let memo: Record<string, Record<string, unknown>> | undefined
       let failure: { task: TaskRef; error: unknown } | undefined
       for (let index = 0; index < tasks.length; index++) {
         const task = tasks[index] as TaskRef
@@ -527,12 +530,25 @@ class ThreadRun<State extends Record<string, unknown>> {
           const write = { id: task.id, node: task.node, update }
           writes.push(write)
           finished.push({ type: 'task', step, write, at: Date.now() })
-        } else if (outcome.kind === 'interrupt') interrupts.push(outcome.interrupt)
-        else failure ??= { task, error: outcome.error }
+        } else if (outcome.kind === 'interrupt') {
+          interrupts.push(outcome.interrupt)
+          if (outcome.memo !== undefined) {
+            memo ??= {}
+            memo[task.id] = outcome.memo
+          }
+        } else failure ??= { task, error: outcome.error }
       }
       if (failure !== undefined || interrupts.length > 0) {
         // the step did not complete: keep what finished so a resume re-runs only the rest
-        if (interrupts.length > 0) finished.push({ type: 'interrupt', step, interrupts, at: Date.now() })
+        if (interrupts.length > 0) {
+          finished.push({
+            type: 'interrupt',
+            step,
+            interrupts,
+            ...(memo === undefined ? {} : { memo }),
+            at: Date.now(),
+          })
+        }
         if (finished.length > 0) await writer.write(finished)
         if (failure !== undefined) throw this.#nodeFailure(failure.task, failure.error, step)
         if (this.#listening('interrupt')) this.#emit({ type: 'interrupt', threadId, step, interrupts })
@@ -552,6 +568,7 @@ class ThreadRun<State extends Record<string, unknown>> {
       stepsRun++
       done = new Map()
       answers = {}
+      memos = {}
       const written = writer.write(records)
       if (written !== undefined) await written
       if (this.#listening('state')) this.#emit({ type: 'state', threadId, step, state })
@@ -580,6 +597,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     runSignal: AbortSignal,
     done: ReadonlyMap<string, unknown>,
     answers: Record<string, unknown>,
+    memos: Record<string, Record<string, unknown>>,
   ): Promise<(TaskOutcome | undefined)[]> {
     const plan = this.#plan
     // one task: no step controller, no race bookkeeping (the hot path of a chain)
@@ -597,7 +615,7 @@ class ThreadRun<State extends Record<string, unknown>> {
       const running: Promise<TaskOutcome | undefined>[] = tasks.map((task) => {
         if (done.has(task.id)) return Promise.resolve(undefined)
         const spec = plan.nodes.get(task.node) as NodeSpec<State>
-        const taskEnv = { ...env, answers: answersFor(task.id, answers) }
+        const taskEnv = { ...env, answers: answersFor(task.id, answers), memo: memos[task.id] }
         const started = this.#listening('node-end') ? performance.now() : 0
         return runTask(spec, task, state, taskEnv).then((outcome) => {
           if (outcome.kind === 'error') stepController?.abort(outcome.error)
@@ -631,9 +649,15 @@ class ThreadRun<State extends Record<string, unknown>> {
       step,
       signal,
       answers: EMPTY_ANSWERS,
+      memo: undefined,
       emit: (node, data) => {
         if (this.#listening('custom')) this.#emit({ type: 'custom', threadId, node, step, data })
       },
+      emitEvent: (event) => {
+        if (this.#listening(event.type))
+          this.#emit({ ...event, threadId, step } as unknown as GraphEvent<State>)
+      },
+      listening: (type) => this.#listening(type),
       onStart: (task, attempt) => {
         if (this.#listening('node-start')) {
           this.#emit({ type: 'node-start', threadId, node: task.node, step, taskId: task.id, attempt })

@@ -15,6 +15,8 @@ export interface ThreadPosition<State> {
   done: Map<string, TaskWrite>
   /** Answers given so far to the current step's interrupts. */
   answers: Record<string, unknown>
+  /** What the current step's interrupted tasks memoised, by task id then key. */
+  memo: Record<string, Record<string, unknown>>
   /** The open interrupts, when the last thing that happened is an interrupt. */
   interrupts: Interrupt[] | undefined
   status: 'done' | 'interrupted' | 'stopped'
@@ -69,6 +71,7 @@ export function foldLog<State extends Record<string, unknown>>(
           joins: {},
           done: new Map(),
           answers: {},
+          memo: {},
           interrupts: undefined,
           status: record.next.length === 0 ? 'done' : 'stopped',
         }
@@ -82,6 +85,7 @@ export function foldLog<State extends Record<string, unknown>>(
         position.joins = record.joins ?? {}
         position.done = new Map()
         position.answers = {}
+        position.memo = {}
         position.interrupts = undefined
         position.status = record.next.length === 0 ? 'done' : 'stopped'
         onCheckpoint?.({ step: position.step, state: position.state, next: record.next, at: record.at })
@@ -92,6 +96,7 @@ export function foldLog<State extends Record<string, unknown>>(
       case 'interrupt':
         if (position === undefined) break
         position.interrupts = record.interrupts
+        if (record.memo !== undefined) Object.assign(position.memo, record.memo)
         position.status = 'interrupted'
         break
       case 'resume':

@@ -1,3 +1,4 @@
+import type { ChatStreamEvent, ToolCall, Usage } from '@ql/provider'
 import type { Interrupt } from '../checkpoint/checkpoint-record'
 
 /** The events of a run, in the order they happen; `stream()` yields them and `on()` delivers them. */
@@ -25,6 +26,38 @@ export type GraphEvent<State = Record<string, unknown>> =
     }
   | { type: 'state'; threadId: string; step: number; state: State }
   | { type: 'custom'; threadId: string; node: string; step: number; data: unknown }
+  /** A model's stream event, relayed by an `agentNode` with `stream: true` (text and tool-call deltas). */
+  | {
+      type: 'model-delta'
+      threadId: string
+      node: string
+      step: number
+      turn: number
+      event: ChatStreamEvent
+    }
+  /** An `agentNode` finished a model call. */
+  | {
+      type: 'model-end'
+      threadId: string
+      node: string
+      step: number
+      turn: number
+      usage: Usage
+      provider: string
+      modelId: string
+    }
+  | { type: 'tool-call'; threadId: string; node: string; step: number; turn: number; call: ToolCall }
+  | {
+      type: 'tool-result'
+      threadId: string
+      node: string
+      step: number
+      turn: number
+      toolCallId: string
+      toolName: string
+      output: unknown
+      isError: boolean
+    }
   | { type: 'interrupt'; threadId: string; step: number; interrupts: Interrupt[] }
   | { type: 'run-end'; threadId: string; step: number; status: 'done' | 'interrupted' }
   | { type: 'run-error'; threadId: string; step: number; error: unknown }

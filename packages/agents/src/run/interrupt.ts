@@ -9,6 +9,8 @@ export interface TaskScope {
   readonly answers: ReadonlyMap<number, unknown>
   /** How many times the task called interrupt() so far in this attempt. */
   calls: number
+  /** What `context.memo` calls returned, kept across attempts and (through the checkpoint) resumes. */
+  readonly memo: Map<string, unknown>
 }
 
 /** @internal */

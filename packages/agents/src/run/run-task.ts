@@ -3,12 +3,22 @@ import pRetry from 'p-retry'
 import type { Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
 import type { NodeContext } from '../graph/node-context'
 import type { NodeSpec, RetryPolicy } from '../graph/types'
+import type { GraphEventType } from './graph-event'
 import { interruptIn, isNodeInterrupt, type TaskScope, taskScope } from './interrupt'
+
+/** The typed event channel of a node context, for ready-made nodes. @internal */
+export const NODE_EVENTS = Symbol.for('ql.agents.node-events')
+
+/** @internal */
+export interface NodeEvents {
+  emit(event: { type: GraphEventType; node: string } & Record<string, unknown>): void
+  listening(type: GraphEventType): boolean
+}
 
 /** How one task ended. @internal */
 export type TaskOutcome =
   | { kind: 'ok'; update: unknown }
-  | { kind: 'interrupt'; interrupt: Interrupt }
+  | { kind: 'interrupt'; interrupt: Interrupt; memo: Record<string, unknown> | undefined }
   | { kind: 'error'; error: unknown }
 
 /** What a task needs from its run. @internal */
@@ -17,7 +27,13 @@ export interface TaskEnvironment {
   readonly step: number
   readonly signal: AbortSignal
   readonly answers: ReadonlyMap<number, unknown>
+  /** What the task memoised before an earlier interrupt. */
+  readonly memo: Record<string, unknown> | undefined
   emit(node: string, data: unknown): void
+  /** Emits a typed event from a ready-made node (the run adds threadId and step). */
+  emitEvent(event: { type: GraphEventType; node: string } & Record<string, unknown>): void
+  /** True when someone receives events of this type. */
+  listening(type: GraphEventType): boolean
   onRetry(task: TaskRef, attempt: number, delayMs: number, error: unknown): void
   onStart(task: TaskRef, attempt: number): void
 }
@@ -30,14 +46,21 @@ export async function runTask<State>(
   env: TaskEnvironment,
 ): Promise<TaskOutcome> {
   const policy = spec.options.retry
+  const memo = new Map<string, unknown>(env.memo === undefined ? undefined : Object.entries(env.memo))
   try {
     const update =
       policy === undefined
-        ? await attempt(spec, task, state, env, 1)
-        : await retrying(spec, task, state, env, policy)
+        ? await attempt(spec, task, state, env, 1, memo)
+        : await retrying(spec, task, state, env, policy, memo)
     return { kind: 'ok', update: update ?? undefined }
   } catch (error) {
-    if (isNodeInterrupt(error)) return { kind: 'interrupt', interrupt: error.interrupt }
+    if (isNodeInterrupt(error)) {
+      return {
+        kind: 'interrupt',
+        interrupt: error.interrupt,
+        memo: memo.size === 0 ? undefined : Object.fromEntries(memo),
+      }
+    }
     return { kind: 'error', error }
   }
 }
@@ -48,13 +71,16 @@ function attempt<State>(
   state: State,
   env: TaskEnvironment,
   number: number,
+  memo: Map<string, unknown>,
 ): Promise<unknown> {
   env.onStart(task, number)
   const timeoutMs = spec.options.timeoutMs
   const controller = timeoutMs === undefined ? undefined : new AbortController()
   const signal = controller === undefined ? env.signal : linked(env.signal, controller)
-  const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0 }
-  const context: NodeContext = {
+  const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0, memo }
+  const events: NodeEvents = { emit: env.emitEvent, listening: env.listening }
+  const context: NodeContext & { [NODE_EVENTS]: NodeEvents } = {
+    [NODE_EVENTS]: events,
     node: spec.name,
     step: env.step,
     threadId: env.threadId,
@@ -63,6 +89,13 @@ function attempt<State>(
     attempt: number,
     interrupt: (payload) => interruptIn(scope, payload) as never,
     emit: (data) => env.emit(spec.name, data),
+    memo: async <Value>(key: string, work: () => Value | Promise<Value>): Promise<Value> => {
+      if (memo.has(key)) return memo.get(key) as Value
+      const value = await work()
+      // what is replayed must be what a checkpoint can hold
+      memo.set(key, value === undefined ? undefined : JSON.parse(JSON.stringify(value)))
+      return value
+    },
   }
   const running = taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>
   if (controller === undefined || timeoutMs === undefined) return running
@@ -100,13 +133,14 @@ async function retrying<State>(
   state: State,
   env: TaskEnvironment,
   policy: RetryPolicy,
+  memo: Map<string, unknown>,
 ): Promise<unknown> {
   const retries = policy.retries ?? 2
   const minDelay = policy.minDelayMs ?? 500
   const maxDelay = policy.maxDelayMs ?? 10_000
   const maxHint = policy.maxRetryAfterMs ?? 60_000
   let number = 0
-  return pRetry(() => attempt(spec, task, state, env, ++number), {
+  return pRetry(() => attempt(spec, task, state, env, ++number, memo), {
     retries,
     // the waits are ours (full jitter, retry hints, abortable): p-retry's own timer is zero
     minTimeout: 0,
