@@ -17,6 +17,7 @@ export {
   StepLimitError,
   ThreadStateError,
 } from './errors/graph-errors'
+export type { Executor, ExecutorTask, TaskResult } from './executor/executor'
 export type { End, Start } from './graph/constants'
 export { END, START } from './graph/constants'
 export type { CreateGraphOptions, StateSchema } from './graph/create-graph'

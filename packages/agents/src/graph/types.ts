@@ -1,3 +1,4 @@
+import type { Executor } from '../executor/executor'
 import type { NodeContext } from './node-context'
 import type { Send } from './send'
 
@@ -51,6 +52,11 @@ export interface NodeOptions<State> {
    * in the same step and write one key that has no reducer.
    */
   writes?: readonly (keyof State & string)[]
+  /**
+   * Where the node's tasks run (another process, a Kubernetes Job). Default: in this process.
+   * The node's retry policy and timeout still apply, in the host.
+   */
+  executor?: Executor
 }
 
 /** Options of a conditional edge. */

@@ -10,6 +10,7 @@ import {
   StepLimitError,
   ThreadStateError,
 } from '../errors/graph-errors'
+import type { ExecutorTask, TaskResult } from '../executor/executor'
 import { END, START } from '../graph/constants'
 import { isSend } from '../graph/send'
 import type { BranchSpec, JoinSpec, NodeSpec, Reducers, RouteResult } from '../graph/types'
@@ -17,7 +18,7 @@ import { CheckpointWriter, type Durability } from './checkpoint-writer'
 import { EventQueue } from './event-queue'
 import { applyWrites, foldLog, type ThreadCheckpoint, type ThreadPosition } from './fold-log'
 import type { GraphEvent, GraphEventType } from './graph-event'
-import { abortReason, runTask, type TaskEnvironment, type TaskOutcome } from './run-task'
+import { abortReason, executeHere, runTask, type TaskEnvironment, type TaskOutcome } from './run-task'
 
 /** The checked graph `compile()` hands to {@link CompiledGraph}. @internal */
 export interface GraphPlan<State> {
@@ -212,6 +213,42 @@ export class CompiledGraph<State extends Record<string, unknown>> {
       .filter((record) => record.type === 'start' || record.type === 'step')
     await store.append(newThreadId, 0, records)
     return newThreadId
+  }
+
+  /**
+   * Runs one task handed over by an {@link Executor} (in a worker process that loaded this same
+   * graph module): the node's function, one attempt, with the task's state, answers and memo.
+   * Never throws: failures come back as `{ kind: 'error', error }` (QlError JSON).
+   */
+  async executeTask(
+    task: ExecutorTask,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<TaskResult> {
+    const fail = (message: string): TaskResult => ({
+      kind: 'error',
+      error: new GraphValidationError({ message, nodes: [String(task?.node)] }).toJSON(),
+    })
+    if (typeof task !== 'object' || task === null) return fail('executeTask needs an ExecutorTask object.')
+    if (task.graph !== this.name)
+      return fail(`This worker loaded graph "${this.name}", but the task is for graph "${task.graph}".`)
+    const spec = this.#plan.nodes.get(task.node)
+    if (spec === undefined) return fail(`Graph "${this.name}" has no node "${task.node}".`)
+    const answers = new Map<number, unknown>()
+    for (const [index, value] of Object.entries(task.answers ?? {})) answers.set(Number(index), value)
+    const noop = () => {}
+    return executeHere(spec, task, {
+      graph: this.name,
+      threadId: task.threadId,
+      step: task.step,
+      signal,
+      answers,
+      memo: undefined,
+      emit: noop,
+      emitEvent: noop,
+      listening: () => false,
+      onRetry: noop,
+      onStart: noop,
+    })
   }
 
   /** Listens to the events of every run of this graph. Returns a function that stops listening. */
@@ -645,6 +682,7 @@ class ThreadRun<State extends Record<string, unknown>> {
   #environment(step: number, signal: AbortSignal): TaskEnvironment {
     const threadId = this.#threadId
     return {
+      graph: this.#plan.name,
       threadId,
       step,
       signal,

@@ -1,10 +1,11 @@
-import { AbortedError, isQlError, TimeoutError, toQlError } from '@ql/provider'
+import { AbortedError, isQlError, qlErrorFromJSON, TimeoutError, toQlError } from '@ql/provider'
 import pRetry from 'p-retry'
 import type { Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
+import type { Executor, ExecutorTask, TaskResult } from '../executor/executor'
 import type { NodeContext } from '../graph/node-context'
 import type { NodeSpec, RetryPolicy } from '../graph/types'
 import type { GraphEventType } from './graph-event'
-import { interruptIn, isNodeInterrupt, type TaskScope, taskScope } from './interrupt'
+import { interruptIn, isNodeInterrupt, NodeInterrupt, type TaskScope, taskScope } from './interrupt'
 
 /** The typed event channel of a node context, for ready-made nodes. @internal */
 export const NODE_EVENTS = Symbol.for('ql.agents.node-events')
@@ -23,6 +24,7 @@ export type TaskOutcome =
 
 /** What a task needs from its run. @internal */
 export interface TaskEnvironment {
+  readonly graph: string
   readonly threadId: string
   readonly step: number
   readonly signal: AbortSignal
@@ -97,7 +99,11 @@ function attempt<State>(
       return value
     },
   }
-  const running = taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>
+  const executor = spec.options.executor
+  const running =
+    executor === undefined
+      ? (taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>)
+      : runRemotely(executor, spec, task, state, env, number, memo, signal)
   if (controller === undefined || timeoutMs === undefined) return running
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -118,6 +124,70 @@ function attempt<State>(
       },
     )
   })
+}
+
+async function runRemotely<State>(
+  executor: Executor,
+  spec: NodeSpec<State>,
+  task: TaskRef,
+  state: State,
+  env: TaskEnvironment,
+  number: number,
+  memo: Map<string, unknown>,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const request: ExecutorTask = {
+    graph: env.graph,
+    threadId: env.threadId,
+    step: env.step,
+    taskId: task.id,
+    node: spec.name,
+    attempt: number,
+    state: state as Record<string, unknown>,
+    answers: Object.fromEntries(env.answers),
+    memo: Object.fromEntries(memo),
+  }
+  if (task.input !== undefined) request.input = task.input
+  const result = await executor.execute(request, signal)
+  switch (result?.kind) {
+    case 'ok':
+      return result.update ?? undefined
+    case 'interrupt':
+      for (const [key, value] of Object.entries(result.memo ?? {})) memo.set(key, value)
+      throw new NodeInterrupt(result.interrupt)
+    case 'error':
+      throw qlErrorFromJSON(result.error)
+    default:
+      throw new TypeError(
+        `The executor of node "${spec.name}" returned ${JSON.stringify(result)}, not a TaskResult.`,
+      )
+  }
+}
+
+/**
+ * Runs one task here, for a worker: the node's function with the task's state, answers and memo,
+ * one attempt, no retry (the host retries). Never throws. @internal
+ */
+export async function executeHere<State>(
+  spec: NodeSpec<State>,
+  task: ExecutorTask,
+  env: TaskEnvironment,
+): Promise<TaskResult> {
+  const memo = new Map<string, unknown>(Object.entries(task.memo ?? {}))
+  const ref: TaskRef = { id: task.taskId, node: task.node }
+  if (task.input !== undefined) ref.input = task.input
+  try {
+    const local = { ...spec, options: { ...spec.options, executor: undefined } }
+    const update = await attempt(local, ref, task.state as State, env, task.attempt, memo)
+    return {
+      kind: 'ok',
+      update: update === undefined || update === null ? null : JSON.parse(JSON.stringify(update)),
+    }
+  } catch (error) {
+    if (isNodeInterrupt(error))
+      return { kind: 'interrupt', interrupt: error.interrupt, memo: Object.fromEntries(memo) }
+    return { kind: 'error', error: (isQlError(error) ? error : toQlError(error)).toJSON() }
+  }
 }
 
 function linked(parent: AbortSignal, child: AbortController): AbortSignal {
