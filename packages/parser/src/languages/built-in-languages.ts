@@ -34,8 +34,9 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     shebangs: ['ts-node', 'tsx', 'deno', 'bun'],
     ...npm('tree-sitter-typescript', '0.23.2', 'tree-sitter-typescript'),
     caveats: [
-      '`global { }` inside `declare module "m" { }` and `in`/`out` variance annotations (`interface I<in T>`) are flagged although valid.',
-      'Generic import types (`import("m").T<X>`), `export type * from "m"`, mapped types over `keyof readonly T[]` and body-less `export default function (): T;` declarations are flagged although valid (0.7% of 2,000 real .ts files; more in generated .d.ts files).',
+      '`global { }` inside `declare module "m" { }` and `in`/`out` variance annotations (`interface I<in T>`) are flagged by the grammar although valid.',
+      'Generic import types (`import("m").T<X>`), `export type * from "m"`, mapped types over `keyof readonly T[]` and body-less `export default function (): T;` declarations are flagged by the grammar although valid (0.7% of 2,000 real .ts files; more in generated .d.ts files).',
+      'With the optional peer dependency `typescript` installed, `parseCode` confirms these diagnostics with the TypeScript compiler (its parser, then the grammar errors its checker reports) and drops them when it accepts the file, so valid code like the above reports none; without it they stay.',
     ],
   }),
   language({
@@ -45,7 +46,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['typescriptreact'],
     ...npm('tree-sitter-typescript', '0.23.2', 'tree-sitter-tsx'),
     caveats: [
-      'As TypeScript: `global { }` inside `declare module`, `in`/`out` variance, generic import types (`import("m").T<X>`) and `export type * from` are flagged although valid.',
+      'As TypeScript: `global { }` inside `declare module`, `in`/`out` variance, generic import types (`import("m").T<X>`) and `export type * from` are flagged by the grammar although valid; confirmed away by the TypeScript compiler when the optional peer `typescript` is installed.',
     ],
   }),
   language({
@@ -55,7 +56,9 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['js', 'jsx', 'node', 'javascriptreact', 'ecmascript', 'mjs', 'cjs'],
     shebangs: ['node', 'nodejs'],
     ...npm('tree-sitter-javascript', '0.25.0', 'tree-sitter-javascript'),
-    caveats: ['Reserved words as export aliases (`export { _null as null }`) are flagged although valid.'],
+    caveats: [
+      'Reserved words as export aliases (`export { _null as null }`) are flagged by the grammar although valid; confirmed away by the TypeScript compiler when the optional peer `typescript` is installed.',
+    ],
   }),
   language({
     id: 'python',
@@ -93,6 +96,9 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.c', '.h'],
     aliases: ['h'],
     ...cursorless('c'),
+    caveats: [
+      'A `.h` file is C++ when its content reads as C++ (`class X {`, `namespace`, `template <`, `std::`, access specifiers... outside `#ifdef __cplusplus` blocks), C otherwise.',
+    ],
   }),
   language({
     id: 'cpp',
@@ -165,7 +171,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     ...npm('tree-sitter-bash', '0.25.1', 'tree-sitter-bash'),
     caveats: [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, quoted in a message
-      'Flags some valid scripts: `for i do ... done` (no `in`), `${1//&/\\&amp;}`, `"${s:$i:1}"`.',
+      'The grammar flags some valid scripts: `for i do ... done` (no `in`), `${1//&/\\&amp;}`, `"${s:$i:1}"`. `parseCode` confirms its diagnostics with `bash -n` (parse only, run on stdin) when a `bash` binary is on the PATH, and drops them when bash accepts the script; not for zsh or ksh scripts, and without bash they stay.',
     ],
   }),
   language({
@@ -226,7 +232,9 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['jsonc', 'json5'],
     filenames: ['.babelrc', '.eslintrc', '.prettierrc', 'composer.lock', '.swcrc'],
     ...cursorless('json'),
-    caveats: ['Accepts comments and trailing commas (JSONC); `JSON.parse` rejects them.'],
+    caveats: [
+      'The grammar accepts comments anywhere (strict JSON forbids them) and flags trailing commas. `parseCode` confirms its diagnostics with `JSON.parse`: under the JSONC rules (comments and trailing commas allowed) for `.jsonc`/`.json5` files, `jsonc`/`json5` fences and files their tools read as JSONC (`tsconfig*.json`, `jsconfig*.json`, `.vscode/*.json`, `devcontainer.json`, `.eslintrc`, `.babelrc`...), strictly for every other `.json`.',
+    ],
   }),
   language({
     id: 'yaml',
