@@ -543,7 +543,7 @@ export class RoutedCall {
     }
     if (hint !== undefined && hint > 0) this.#cool(target, now + hint, error)
     const longHint = hint !== undefined && hint > settings.maxRetryAfterMs
-    if (!longHint && this.#retriesOnCurrent < settings.maxRetriesPerTarget) {
+    if (!longHint && this.#retriesOnCurrent < settings.maxRetriesPerTarget && this.#roomToRetry(target)) {
       const backoff = fullJitterDelay(
         this.#retriesOnCurrent,
         settings.initialDelayMs,
@@ -555,6 +555,22 @@ export class RoutedCall {
     }
     this.#tried.add(target.id)
     return { kind: 'other' }
+  }
+
+  /**
+   * Whether a retry on the same target leaves enough attempts to try every other target that may
+   * take the call once: a target that might answer beats a second try of one that just failed.
+   */
+  #roomToRetry(current: TargetRuntime): boolean {
+    const left = this.#settings.maxAttempts - this.upstream
+    let others = 0
+    const now = this.#settings.now()
+    for (const target of this.#candidates()) {
+      if (target === current || this.#tried.has(target.id)) continue
+      if (target.cooldownUntil > now || (target.breaker !== undefined && !target.breaker.allows())) continue
+      others++
+    }
+    return left > others
   }
 
   /** Cools `target` down until `until`, extending (never shortening) a cooldown it has. */
