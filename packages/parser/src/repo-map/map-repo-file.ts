@@ -76,6 +76,7 @@ export async function mapRepoFile(
   try {
     parsed = await parseCode(content, {
       language,
+      confirmDiagnostics: false, // only symbols are read: no confirmation of diagnostics
       maxBytes: maxFileBytes,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     })
