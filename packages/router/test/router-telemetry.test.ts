@@ -17,6 +17,7 @@ import {
   MetricReader,
 } from '@opentelemetry/sdk-metrics'
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -527,6 +528,36 @@ describe('router telemetry without an SDK', () => {
     failed.fail(new Error('x'), 1)
     expect(reads).toBe(0)
     expect(call.withActiveSpan(() => 42)).toBe(42)
+  })
+
+  it('makes no attempt spans for a sampled-out call, and still records its metrics', async () => {
+    const exporter = new InMemorySpanExporter()
+    const provider = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    })
+    const reader = new TestMetricReader()
+    const telemetry = createRouterTelemetry({
+      tracer: provider.getTracer('t'),
+      meter: new MeterProvider({ readers: [reader] }).getMeter('t'),
+    })
+    const call = telemetry.startCall(request, { routerId: 'main', operation: 'chat', streaming: true })
+    const attempt = call.startAttempt(openaiTarget, 1)
+    attempt.firstToken()
+    expect(attempt.withActiveSpan(() => 'ran')).toBe('ran')
+    attempt.end(response())
+    attempt.fail(new Error('ignored'))
+    call.end({ ...response(), attempts: 1, targetId: 'gpt', fallbacks: 0 })
+    expect(exporter.getFinishedSpans()).toHaveLength(0)
+    const { resourceMetrics } = await reader.collect()
+    const recorded = resourceMetrics.scopeMetrics.flatMap((scope) =>
+      scope.metrics.map((m) => m.descriptor.name),
+    )
+    expect(recorded.sort()).toEqual([
+      'gen_ai.client.operation.duration',
+      'gen_ai.client.operation.time_to_first_chunk',
+      'gen_ai.client.token.usage',
+    ])
   })
 
   it('treats a given no-op meter as off', () => {

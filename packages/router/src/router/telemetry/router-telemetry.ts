@@ -187,7 +187,7 @@ function createInstruments(meter: Meter): Instruments | undefined {
 
 class RouterCall implements CallTelemetry {
   private readonly span: Span
-  private readonly context: Context
+  private spanContext: Context | undefined
   private readonly startedAt = performance.now()
   private readonly model: string
   private ended = false
@@ -203,7 +203,6 @@ class RouterCall implements CallTelemetry {
   ) {
     this.model = info.modelId ?? info.routerId
     this.span = tracer.startSpan(`${info.operation} ${this.model}`, { kind: SpanKind.CLIENT })
-    this.context = trace.setSpan(context.active(), this.span)
     if (this.span.isRecording()) {
       this.span.setAttributes(this.requestAttributes(request))
       if (captureContent) this.span.setAttributes(requestContentAttributes(request))
@@ -212,7 +211,16 @@ class RouterCall implements CallTelemetry {
 
   startAttempt(target: { id: string; provider: string; modelId: string }, attempt: number): AttemptTelemetry {
     this.lastTarget = target
-    return new RouterAttempt(this, this.tracer, this.context, target, attempt, this.info.operation)
+    // a call span that does not record (no SDK, or sampled out) would get attempt spans that do
+    // not either: skip making them
+    if (!this.span.isRecording()) return new UnrecordedAttempt(this)
+    return new RouterAttempt(this, this.tracer, this.context(), target, attempt, this.info.operation)
+  }
+
+  /** The caller's context with the call's span in it, made when first needed. */
+  context(): Context {
+    this.spanContext ??= trace.setSpan(context.active(), this.span)
+    return this.spanContext
   }
 
   /** The first chunk of the call: recorded once, measured from the start of the call. */
@@ -291,7 +299,7 @@ class RouterCall implements CallTelemetry {
   }
 
   withActiveSpan<T>(fn: () => T): T {
-    return context.with(this.context, fn)
+    return context.with(this.context(), fn)
   }
 
   private requestAttributes(request: ChatRequest): Attributes {
@@ -388,6 +396,19 @@ class RouterAttempt implements AttemptTelemetry {
 
   withActiveSpan<T>(fn: () => T): T {
     return context.with(this.context, fn)
+  }
+}
+
+/** An attempt of a call that is not recorded: only time to first chunk reaches the call's metrics. */
+class UnrecordedAttempt implements AttemptTelemetry {
+  constructor(private readonly call: RouterCall) {}
+  firstToken(): void {
+    this.call.firstChunk()
+  }
+  end(): void {}
+  fail(): void {}
+  withActiveSpan<T>(fn: () => T): T {
+    return this.call.withActiveSpan(fn)
   }
 }
 
