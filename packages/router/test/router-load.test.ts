@@ -22,7 +22,7 @@ const long = 'Oslo is the capital of Norway, on the Oslofjord.'
 /** The fault schedule of each fake, by the index of the request it receives. */
 const schedules: Record<'a' | 'b' | 'c', (i: number) => FakeStep> = {
   // OpenAI: 429 with a short hint, 429 with only reset headers, 500, resets, a long hint, stalls
-  a: (i) => {
+  a: (i): FakeStep => {
     if (i % 100 === 11) return { fault: { type: 'stall' } }
     switch (i % 20) {
       case 1:
@@ -46,7 +46,7 @@ const schedules: Record<'a' | 'b' | 'c', (i: number) => FakeStep> = {
     }
   },
   // Anthropic: 529 overloaded, malformed frames, and cuts after the first content
-  b: (i) => {
+  b: (i): FakeStep => {
     if (i % 50 === 4)
       return {
         text: long,
