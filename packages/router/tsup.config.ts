@@ -18,4 +18,7 @@ export default defineConfig({
   // p-retry 7 is ESM-only: bundled, so the CommonJS build loads on every Node 20 (require(esm)
   // came unflagged only in 20.19)
   noExternal: ['p-retry', 'is-network-error'],
+  // src/router/tokens/load-encoding.ts loads gpt-tokenizer on first use with
+  // createRequire(import.meta.url): the CommonJS build needs tsup's import.meta.url shim
+  shims: true,
 })

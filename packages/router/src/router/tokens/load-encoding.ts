@@ -29,11 +29,15 @@ export function loadEncoding(name: OpenAIEncodingName): CountText {
   return count
 }
 
+let load: NodeJS.Require | undefined
+
 /**
- * Loads a `gpt-tokenizer` module synchronously, when first needed (never at import): the CommonJS
- * build has `require`; the ESM build makes one for this file.
+ * Loads a `gpt-tokenizer` module synchronously, when first needed (never at import), with a
+ * `require` made for this file from `import.meta.url` (the CommonJS build gets it from tsup's
+ * `shims`). Never the bare `require` identifier, which a bundler's ESM output replaces with a
+ * stub that throws.
  */
 export function requireModule(id: string): unknown {
-  const load = typeof require === 'function' ? require : createRequire(import.meta.url)
+  load ??= createRequire(import.meta.url)
   return load(id)
 }
