@@ -304,7 +304,6 @@ describe('confirmDiagnostics: JSON (JSON.parse, JSONC rules by file name)', () =
 describe.runIf(hasBash)('confirmDiagnostics: Bash (bash -n)', () => {
   it.each([
     'for i do\n  echo "$i"\ndone\n',
-    'for i\ndo echo "$i"; done\n',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
     'echo ${1//&/\\&amp;}\n',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
