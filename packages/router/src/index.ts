@@ -45,6 +45,13 @@ export { RoutingFunctionError } from './router/state/routing-function-error'
 export type { BuiltInStrategy, StrategyContext, StrategyFunction } from './router/state/strategies'
 export type { TargetLimits } from './router/state/target-limiter'
 export type { TargetView } from './router/state/target-view'
+export type {
+  AttemptTelemetry,
+  CallTelemetry,
+  RouterTelemetry,
+  RouterTelemetryOptions,
+} from './router/telemetry/router-telemetry'
+export { createRouterTelemetry } from './router/telemetry/router-telemetry'
 export type { TokenCount, TokenCountModel } from './router/tokens/count-tokens'
 export { countRequestTokens } from './router/tokens/count-tokens'
 export { estimateRequestTokens } from './router/tokens/estimate-request-tokens'

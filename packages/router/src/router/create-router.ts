@@ -17,6 +17,7 @@ import type { Lease } from './state/target-limiter'
 import { StreamAttempt } from './stream-attempt'
 import { TargetBreaker } from './target-breaker'
 import { TargetRuntime } from './target-runtime'
+import { type AttemptTelemetry, createRouterTelemetry } from './telemetry/router-telemetry'
 
 /**
  * A {@link ChatModel} that routes each call across several targets, with retries, circuit
@@ -125,6 +126,7 @@ class ChatRouter implements Router {
       anyWhen: config.targets.some((target) => target.when !== undefined),
       anyContextWindow: config.targets.some((target) => target.contextWindow !== undefined),
       state: config.state,
+      telemetry: config.telemetry === false ? undefined : createRouterTelemetry(config.telemetry),
       random: config.random ?? Math.random,
       now: () => Date.now(),
       events,
@@ -149,7 +151,9 @@ class ChatRouter implements Router {
   async generate(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const call = new RoutedCall(this.#settings, ++this.#calls, request, options, false)
     try {
-      return await call.run((target, lease, attempt) => this.#generateOn(call, target, lease, attempt))
+      return await call.run((target, lease, attempt, span) =>
+        this.#generateOn(call, target, lease, attempt, span),
+      )
     } finally {
       call.dispose()
     }
@@ -160,7 +164,9 @@ class ChatRouter implements Router {
       async () => {
         const call = new RoutedCall(this.#settings, ++this.#calls, request, options, true)
         try {
-          return await call.run((target, lease, attempt) => this.#streamOn(call, target, lease, attempt))
+          return await call.run((target, lease, attempt, span) =>
+            this.#streamOn(call, target, lease, attempt, span),
+          )
         } catch (error) {
           call.dispose()
           throw error
@@ -175,6 +181,7 @@ class ChatRouter implements Router {
     target: TargetRuntime,
     lease: Lease,
     attempt: number,
+    span: AttemptTelemetry | undefined,
   ): Promise<ChatResponse> {
     const settings = this.#settings
     const started = settings.now()
@@ -203,6 +210,7 @@ class ChatRouter implements Router {
         modelId: response.modelId,
       })
     }
+    span?.end(response)
     return this.#finished(call, target, response, attempt)
   }
 
@@ -211,6 +219,7 @@ class ChatRouter implements Router {
     target: TargetRuntime,
     lease: Lease,
     attempt: number,
+    span: AttemptTelemetry | undefined,
   ): Promise<ChatStream> {
     const settings = this.#settings
     let inner: ChatStream
@@ -226,10 +235,16 @@ class ChatRouter implements Router {
       stallMs: settings.timeouts.stallMs,
       now: settings.now,
       failure: (error) => call.failure(error),
+      onFirstContent: () => span?.firstToken(),
       onFinish: (response, firstTokenMs) => {
         target.ttft.record(firstTokenMs)
         target.limiter.observeHeaders(response.headers)
+        span?.end(response)
         return this.#finished(call, target, response, attempt)
+      },
+      onFailAfterStart: (error) => {
+        span?.fail(error)
+        call.telemetry?.fail(error, call.upstream)
       },
       onEnd: () => call.dispose(),
     })
@@ -241,6 +256,7 @@ class ChatRouter implements Router {
   #finished(call: RoutedCall, target: TargetRuntime, response: ChatResponse, attempts: number): ChatResponse {
     const cost = target.costOf(response)
     const result = cost === response.cost ? response : { ...response, cost }
+    call.telemetry?.end({ ...result, attempts, targetId: target.id, fallbacks: call.fallbacks })
     const events = this.#events
     if (events.listenerCount('usage') > 0) {
       events.emit('usage', {

@@ -21,10 +21,20 @@ import type { RouterStateStore } from './state/router-state-store'
 import { orderTargets } from './state/strategies'
 import type { Lease } from './state/target-limiter'
 import type { TargetRuntime } from './target-runtime'
+import type { AttemptTelemetry, CallTelemetry } from './telemetry/router-telemetry'
 import { estimateRequestTokens } from './tokens/estimate-request-tokens'
 
-/** Runs one attempt on a target, holding `lease` (capacity from the target's limiter) until it is done with it. */
-export type AttemptRunner<T> = (target: TargetRuntime, lease: Lease, attempt: number) => Promise<T>
+/**
+ * Runs one attempt on a target, holding `lease` (capacity from the target's limiter) until it is
+ * done with it, and ending `span` when the attempt answered (a failure that escapes the runner
+ * is recorded on it by the router).
+ */
+export type AttemptRunner<T> = (
+  target: TargetRuntime,
+  lease: Lease,
+  attempt: number,
+  span: AttemptTelemetry | undefined,
+) => Promise<T>
 
 type Next = { kind: 'same'; delayMs: number } | { kind: 'other' } | { kind: 'stop'; error: QlError }
 
@@ -48,6 +58,10 @@ export class RoutedCall {
   readonly attempts: FailedAttempt[] = []
   /** Upstream attempts made so far. */
   upstream = 0
+  /** Times the call moved to another target after a failure. */
+  fallbacks = 0
+  /** The call's span and metrics; `undefined` with telemetry off. */
+  readonly telemetry: CallTelemetry | undefined
   readonly #settings: RouterSettings
   readonly #call: CallSignal | undefined
   readonly #deadline: number | undefined
@@ -86,6 +100,12 @@ export class RoutedCall {
         : createCallSignal({ signal: options.signal, timeoutMs })
     this.signal = this.#call?.signal
     this.#deadline = timeoutMs === undefined ? undefined : this.startedAt + timeoutMs
+    this.telemetry = settings.telemetry?.startCall(request, {
+      routerId: settings.id,
+      operation: 'chat',
+      streaming,
+      modelId: settings.id,
+    })
     this.#order = this.#orderTargets()
     settings.budget?.deposit()
   }
@@ -144,11 +164,15 @@ export class RoutedCall {
         },
       )
     } catch {
-      if (this.signal?.aborted === true) throw this.signal.reason
-      if (this.#final !== undefined) throw this.#final
-      if (this.#next?.kind === 'stop') throw this.#next.error
-      // attempts ran out
-      throw this.#allFailed(`the call used all ${settings.maxAttempts} attempts it may make`)
+      const error =
+        this.signal?.aborted === true
+          ? (this.signal.reason as QlError)
+          : (this.#final ??
+            (this.#next?.kind === 'stop'
+              ? this.#next.error
+              : this.#allFailed(`the call used all ${settings.maxAttempts} attempts it may make`)))
+      this.telemetry?.fail(error, this.upstream)
+      throw error
     }
   }
 
@@ -302,6 +326,7 @@ export class RoutedCall {
     } else {
       this.#retriesOnCurrent = 0
       this.#current = target
+      if (previous !== undefined) this.fallbacks++
       if (
         previous !== undefined &&
         this.#lastError !== undefined &&
@@ -469,10 +494,17 @@ export class RoutedCall {
       })
     }
     const started = settings.now()
+    const span = this.telemetry?.startAttempt(
+      { id: target.id, provider: target.model.provider, modelId: target.model.modelId },
+      attempt,
+    )
     try {
-      return await runAttempt(target, lease, attempt)
+      return await (span === undefined
+        ? runAttempt(target, lease, attempt, span)
+        : span.withActiveSpan(() => runAttempt(target, lease, attempt, span)))
     } catch (error) {
       const failure = this.failure(error)
+      span?.fail(failure)
       this.#record(target, failure, attempt, started)
       throw failure
     }

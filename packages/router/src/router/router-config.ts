@@ -6,6 +6,7 @@ import type { RouteCondition } from './state/match-route'
 import type { RouterStateStore } from './state/router-state-store'
 import type { BuiltInStrategy, StrategyFunction } from './state/strategies'
 import type { TargetLimits } from './state/target-limiter'
+import type { RouterTelemetryOptions } from './telemetry/router-telemetry'
 
 /** One model the router may send a call to. */
 export interface RouterTarget {
@@ -118,6 +119,12 @@ export interface RouterConfig {
   waitForCapacity?: boolean
   /** Where cooldowns and breaker states are kept (default: in memory, this process only). */
   state?: RouterStateStore
+  /**
+   * OpenTelemetry spans and metrics (GenAI semantic conventions) through `@opentelemetry/api`:
+   * by default the global tracer and meter, which cost nothing until the host registers an SDK.
+   * `false` turns them off.
+   */
+  telemetry?: RouterTelemetryOptions | false
   /** Random numbers in [0, 1) for jitter and weighted choice; inject one for reproducible tests. */
   random?: () => number
 }
@@ -221,6 +228,18 @@ const configSchema = z
       .custom<RouterStateStore>((value) => typeof value === 'object' && value !== null, {
         message: 'expected a RouterStateStore (createMemoryRouterState(), createRedisRouterState(...))',
       })
+      .optional(),
+    telemetry: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            tracer: z.custom<object>((value) => typeof value === 'object' && value !== null).optional(),
+            meter: z.custom<object>((value) => typeof value === 'object' && value !== null).optional(),
+            captureContent: z.boolean().optional(),
+          })
+          .strict(),
+      ])
       .optional(),
     random: z.custom<() => number>((value) => typeof value === 'function').optional(),
   })

@@ -5,6 +5,7 @@ import type { RouterEvents } from './router-events'
 import type { RouterStateStore } from './state/router-state-store'
 import type { BuiltInStrategy, StrategyFunction } from './state/strategies'
 import type { TargetRuntime } from './target-runtime'
+import type { RouterTelemetry } from './telemetry/router-telemetry'
 
 /** A router's configuration with every default filled in, shared by its calls. */
 export interface RouterSettings {
@@ -28,6 +29,8 @@ export interface RouterSettings {
   readonly anyWhen: boolean
   readonly anyContextWindow: boolean
   readonly state: RouterStateStore | undefined
+  /** Spans and metrics; `undefined` when turned off. */
+  readonly telemetry: RouterTelemetry | undefined
   readonly random: () => number
   readonly now: () => number
   readonly events: EventEmitter<RouterEvents>

@@ -32,6 +32,10 @@ export interface StreamAttemptOptions {
   now: () => number
   /** Maps a failure to the error the consumer gets (the call's own abort or deadline first). */
   failure: (error: unknown) => QlError
+  /** The first content event arrived (time to first token). */
+  onFirstContent: () => void
+  /** A started stream failed (its error reaches the consumer). */
+  onFailAfterStart: (error: QlError) => void
   /** The stream finished: returns the response to hand on (with its cost). */
   onFinish: (response: ChatResponse, firstTokenMs: number) => ChatResponse
   /** The stream is over, however it ended (finish, failure, consumer left): release the call. */
@@ -103,6 +107,7 @@ export class StreamAttempt implements ChatStream {
       if (COMMITTING.has(result.value.type)) {
         this.#firstTokenMs = now() - this.#startedAt
         this.#started = true
+        this.#options.onFirstContent()
         return this
       }
     }
@@ -210,6 +215,7 @@ export class StreamAttempt implements ChatStream {
   #fail(error: unknown): QlError {
     const failure = this.#options.failure(toQlError(error))
     if (!this.#ended) {
+      if (this.#started) this.#options.onFailAfterStart(failure)
       this.#options.lease.release()
       this.#rejectCompletion(failure)
       this.#settleResponse?.(failure)
