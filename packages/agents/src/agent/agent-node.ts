@@ -13,6 +13,7 @@ import {
 import type { NodeContext } from '../graph/node-context'
 import type { NodeFunction } from '../graph/types'
 import { NODE_EVENTS, type NodeEvents } from '../run/run-task'
+import { failSpan, inSpan } from '../telemetry/graph-telemetry'
 import { MaxTurnsError } from './max-turns-error'
 import type { AgentTool } from './tool'
 
@@ -71,8 +72,31 @@ export function agentNode<State extends Record<string, unknown>>(
     throw new RangeError('agentNode: maxTurns must be a positive integer.')
   if (byName.size !== tools.length) throw new RangeError('agentNode: two tools have the same name.')
 
-  return async (state, context) => {
+  return (state, context) => {
     const events = (context as unknown as { [NODE_EVENTS]: NodeEvents })[NODE_EVENTS]
+    return inSpan(
+      events.tracer,
+      `invoke_agent ${context.node}`,
+      {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': context.node,
+        'gen_ai.conversation.id': context.threadId,
+      },
+      async (span) => {
+        const update = await loop(state, context, events)
+        const total = update.total
+        if (span.isRecording() && total !== undefined) {
+          span.setAttributes({
+            'gen_ai.usage.input_tokens': total.usage.inputTokens,
+            'gen_ai.usage.output_tokens': total.usage.outputTokens,
+          })
+        }
+        return update.result
+      },
+    )
+  }
+
+  async function loop(state: State, context: NodeContext, events: NodeEvents) {
     const history = state[messagesKey]
     if (!Array.isArray(history)) {
       throw new TypeError(`agentNode: state.${messagesKey} must be the conversation (an array of messages).`)
@@ -99,7 +123,7 @@ export function agentNode<State extends Record<string, unknown>>(
         modelId: response.modelId,
       })
       added.push(response.message as AssistantMessage)
-      if (response.toolCalls.length === 0) return result(added, total)
+      if (response.toolCalls.length === 0) return { result: result(added, total), total }
       for (const call of response.toolCalls)
         events.emit({ type: 'tool-call', node: context.node, turn, call })
       const approvals = response.toolCalls.map((call) => approve(call, byName.get(call.name), context))
@@ -208,19 +232,32 @@ async function runTool(
   } catch (error) {
     return done(error instanceof Error ? error.message : String(error), true)
   }
-  const outcome = await context.memo(`turn:${turn}:tool:${call.id}`, async () => {
-    try {
-      const output = await definition.execute(input, {
-        signal: context.signal,
-        toolCallId: call.id,
-        node: context.node,
-        threadId: context.threadId,
-      })
-      return { ok: true as const, output: output === undefined ? null : output }
-    } catch (error) {
-      if (context.signal.aborted) throw error
-      return { ok: false as const, output: error instanceof Error ? error.message : String(error) }
-    }
-  })
+  const outcome = await context.memo(`turn:${turn}:tool:${call.id}`, () =>
+    inSpan(
+      events.tracer,
+      `execute_tool ${call.name}`,
+      {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': call.name,
+        'gen_ai.tool.call.id': call.id,
+        'gen_ai.tool.type': 'function',
+      },
+      async (span) => {
+        try {
+          const output = await definition.execute(input, {
+            signal: context.signal,
+            toolCallId: call.id,
+            node: context.node,
+            threadId: context.threadId,
+          })
+          return { ok: true as const, output: output === undefined ? null : output }
+        } catch (error) {
+          if (context.signal.aborted) throw error
+          failSpan(span, error)
+          return { ok: false as const, output: error instanceof Error ? error.message : String(error) }
+        }
+      },
+    ),
+  )
   return done(outcome.output, !outcome.ok)
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { SpanKind, type Tracer } from '@opentelemetry/api'
 import { isQlError, TimeoutError } from '@ql/provider'
 import { EventEmitter } from 'eventemitter3'
 import type { CheckpointRecord, Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
@@ -14,6 +15,7 @@ import type { ExecutorTask, TaskResult } from '../executor/executor'
 import { END, START } from '../graph/constants'
 import { isSend } from '../graph/send'
 import type { BranchSpec, JoinSpec, NodeSpec, Reducers, RouteResult } from '../graph/types'
+import { defaultTracer, inSpan } from '../telemetry/graph-telemetry'
 import { CheckpointWriter, type Durability } from './checkpoint-writer'
 import { EventQueue } from './event-queue'
 import { applyWrites, foldLog, type ThreadCheckpoint, type ThreadPosition } from './fold-log'
@@ -45,6 +47,12 @@ export interface CompileOptions<State> {
    * it, resuming such a thread fails with `ThreadStateError`.
    */
   migrate?: (state: Record<string, unknown>, fromVersion: string | number) => State
+  /**
+   * The OpenTelemetry tracer for a span per run (`invoke_workflow {graph}`), per node attempt
+   * (`node {name}`), per `agentNode` (`invoke_agent {node}`) and per tool (`execute_tool {tool}`).
+   * Default: the global tracer, a no-op (and free) when no OpenTelemetry SDK is installed.
+   */
+  tracer?: Tracer
 }
 
 /** Options of one run or resume. */
@@ -238,6 +246,7 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     const noop = () => {}
     return executeHere(spec, task, {
       graph: this.name,
+      tracer: this.#options.tracer ?? defaultTracer(),
       threadId: task.threadId,
       step: task.step,
       signal,
@@ -311,6 +320,7 @@ class ThreadRun<State extends Record<string, unknown>> {
   readonly #options: RunOptions
   readonly #events: EventEmitter
   readonly #sink: EventQueue<GraphEvent<State>> | undefined
+  readonly #tracer: Tracer
   #threadId = ''
 
   constructor(
@@ -325,6 +335,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     this.#options = options
     this.#events = events
     this.#sink = sink
+    this.#tracer = compiled.tracer ?? defaultTracer()
   }
 
   #listening(type: GraphEventType): boolean {
@@ -336,7 +347,34 @@ class ThreadRun<State extends Record<string, unknown>> {
     if (this.#events.listenerCount(event.type) > 0) this.#events.emit(event.type, event)
   }
 
-  async execute(start: Start): Promise<RunResult<State>> {
+  execute(start: Start): Promise<RunResult<State>> {
+    const name = this.#plan.name
+    const threadId = start.kind === 'resume' ? start.threadId : this.#options.threadId
+    return inSpan(
+      this.#tracer,
+      `invoke_workflow ${name}`,
+      {
+        'gen_ai.operation.name': 'invoke_workflow',
+        'ql.agents.graph': name,
+        'ql.agents.resumed': start.kind === 'resume',
+        ...(threadId === undefined ? {} : { 'gen_ai.conversation.id': threadId }),
+      },
+      async (span) => {
+        const result = await this.#execute(start)
+        if (span.isRecording()) {
+          span.setAttributes({
+            'gen_ai.conversation.id': result.threadId,
+            'ql.agents.status': result.status,
+            'ql.agents.steps': result.step,
+          })
+        }
+        return result
+      },
+      SpanKind.INTERNAL,
+    )
+  }
+
+  async #execute(start: Start): Promise<RunResult<State>> {
     const plan = this.#plan
     const store = this.#compiled.checkpointer
     const controller = new AbortController()
@@ -683,6 +721,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     const threadId = this.#threadId
     return {
       graph: this.#plan.name,
+      tracer: this.#tracer,
       threadId,
       step,
       signal,

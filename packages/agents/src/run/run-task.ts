@@ -1,9 +1,11 @@
+import type { Tracer } from '@opentelemetry/api'
 import { AbortedError, isQlError, qlErrorFromJSON, TimeoutError, toQlError } from '@ql/provider'
 import pRetry from 'p-retry'
 import type { Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
 import type { Executor, ExecutorTask, TaskResult } from '../executor/executor'
 import type { NodeContext } from '../graph/node-context'
 import type { NodeSpec, RetryPolicy } from '../graph/types'
+import { inSpan } from '../telemetry/graph-telemetry'
 import type { GraphEventType } from './graph-event'
 import { interruptIn, isNodeInterrupt, NodeInterrupt, type TaskScope, taskScope } from './interrupt'
 
@@ -14,6 +16,8 @@ export const NODE_EVENTS = Symbol.for('ql.agents.node-events')
 export interface NodeEvents {
   emit(event: { type: GraphEventType; node: string } & Record<string, unknown>): void
   listening(type: GraphEventType): boolean
+  /** The run's tracer, for ready-made nodes' own spans. */
+  tracer: Tracer
 }
 
 /** How one task ended. @internal */
@@ -25,6 +29,7 @@ export type TaskOutcome =
 /** What a task needs from its run. @internal */
 export interface TaskEnvironment {
   readonly graph: string
+  readonly tracer: Tracer
   readonly threadId: string
   readonly step: number
   readonly signal: AbortSignal
@@ -80,7 +85,7 @@ function attempt<State>(
   const controller = timeoutMs === undefined ? undefined : new AbortController()
   const signal = controller === undefined ? env.signal : linked(env.signal, controller)
   const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0, memo }
-  const events: NodeEvents = { emit: env.emitEvent, listening: env.listening }
+  const events: NodeEvents = { emit: env.emitEvent, listening: env.listening, tracer: env.tracer }
   const context: NodeContext & { [NODE_EVENTS]: NodeEvents } = {
     [NODE_EVENTS]: events,
     node: spec.name,
@@ -100,10 +105,21 @@ function attempt<State>(
     },
   }
   const executor = spec.options.executor
-  const running =
-    executor === undefined
-      ? (taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>)
-      : runRemotely(executor, spec, task, state, env, number, memo, signal)
+  const running = inSpan(
+    env.tracer,
+    `node ${spec.name}`,
+    {
+      'ql.agents.graph': env.graph,
+      'ql.agents.node': spec.name,
+      'ql.agents.step': env.step,
+      'ql.agents.attempt': number,
+      'ql.agents.remote': executor !== undefined,
+    },
+    () =>
+      executor === undefined
+        ? (taskScope.run(scope, () => Promise.resolve(spec.run(state, context))) as Promise<unknown>)
+        : runRemotely(executor, spec, task, state, env, number, memo, signal),
+  )
   if (controller === undefined || timeoutMs === undefined) return running
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
