@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { GrammarLoadError } from './errors/grammar-load-error'
 import type { GrammarSource } from './languages/language-definition'
+import { isCompressedGrammar, readCompressedGrammarSync } from './languages/read-grammar'
 
 const require = createRequire(import.meta.url)
 
@@ -12,11 +13,13 @@ const require = createRequire(import.meta.url)
  */
 export function grammarInput(id: string, source: GrammarSource): string | Uint8Array {
   try {
-    return 'bytes' in source
-      ? source.bytes
-      : 'path' in source
-        ? toPath(source.path)
-        : require.resolve(source.module)
+    const input =
+      'bytes' in source
+        ? source.bytes
+        : 'path' in source
+          ? toPath(source.path)
+          : require.resolve(source.module)
+    return typeof input === 'string' && isCompressedGrammar(input) ? readCompressedGrammarSync(input) : input
   } catch (error) {
     throw new GrammarLoadError({
       language: id,

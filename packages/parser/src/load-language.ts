@@ -1,9 +1,11 @@
+import { fileURLToPath } from 'node:url'
 import { Language } from 'web-tree-sitter'
 import { GrammarLoadError } from './errors/grammar-load-error'
 import { describeGrammarSource, grammarInput } from './grammar-input'
 import { initTreeSitter } from './init-tree-sitter'
 import type { GrammarSource } from './languages/language-definition'
 import { requireLanguage } from './languages/language-registry'
+import { isCompressedGrammar, readCompressedGrammar } from './languages/read-grammar'
 
 const cache = new Map<string, Promise<Language>>()
 
@@ -35,13 +37,28 @@ export function forgetLanguage(id: string): void {
 
 async function load(id: string, source: GrammarSource): Promise<Language> {
   await initTreeSitter()
-  const input = grammarInput(id, source)
+  const input = await readInput(id, source)
   try {
     return await Language.load(input)
   } catch (error) {
     throw new GrammarLoadError({
       language: id,
       message: `The grammar for "${id}" (${describeGrammarSource(source)}) failed to load on web-tree-sitter: ${String((error as Error)?.message ?? error)}. It may be built for an incompatible tree-sitter ABI; rebuild it with a tree-sitter CLI that matches web-tree-sitter 0.27.`,
+      cause: error,
+    })
+  }
+}
+
+/** The grammar's path or bytes; built-in grammars ship brotli-compressed and are decompressed off the event loop. */
+async function readInput(id: string, source: GrammarSource): Promise<string | Uint8Array> {
+  const path = 'path' in source ? (source.path instanceof URL ? fileURLToPath(source.path) : source.path) : ''
+  if (!isCompressedGrammar(path)) return grammarInput(id, source)
+  try {
+    return await readCompressedGrammar(path)
+  } catch (error) {
+    throw new GrammarLoadError({
+      language: id,
+      message: `The grammar for "${id}" (${path}) could not be read: ${String((error as Error)?.message ?? error)}. Is the package installed completely?`,
       cause: error,
     })
   }

@@ -36,7 +36,6 @@ const knownFalsePositives: { language: string; code: string; caveat: RegExp }[] 
   { language: 'css', code: '@media (width >= 600px) { a { color: red; } }\n', caveat: /width >= 600px/ },
   { language: 'css', code: 'td:nth-child(5n - 3) { color: red; }\n', caveat: /5n - 3/ },
   { language: 'kotlin', code: 'val r = 1..<10\n', caveat: /\.\.</ },
-  { language: 'kotlin', code: 'enum class E { A; companion object }\n', caveat: /companion object/ },
   { language: 'swift', code: 'macro m() = #externalMacro(module: "M", type: "T")\n', caveat: /macro/ },
   { language: 'c', code: '#include <sys/cdefs.h>\nextern int f(void) __THROW;\n', caveat: /__THROW/ },
   {

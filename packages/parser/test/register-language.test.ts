@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { brotliCompressSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
   detectLanguage,
@@ -12,9 +14,10 @@ import {
   registerLanguage,
 } from './helpers'
 
-const require = createRequire(import.meta.url)
-// A grammar this package does not register itself: Java .properties files.
-const propertiesWasm = require.resolve('@cursorless/tree-sitter-wasms/out/tree-sitter-properties.wasm')
+// A grammar this package does not register itself: Java .properties files (see fixtures/grammars/README.md).
+const propertiesWasm = fileURLToPath(
+  new URL('./fixtures/grammars/tree-sitter-properties.wasm', import.meta.url),
+)
 
 describe('registerLanguage', () => {
   it('adds a grammar from a path, detected by its extensions, names and aliases', async () => {
@@ -71,6 +74,23 @@ describe('registerLanguage', () => {
     registerLanguage({ id: 'garbage-grammar', wasm: propertiesWasm })
     using fixed = await parseCode('a=1\n', { language: 'garbage-grammar' })
     expect(fixed.valid).toBe(true)
+  })
+
+  it('takes a brotli-compressed grammar (.wasm.br), as the built-in ones ship, in this thread and in the worker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ql-grammar-'))
+    const compressed = join(dir, 'tree-sitter-properties.wasm.br')
+    writeFileSync(compressed, brotliCompressSync(readFileSync(propertiesWasm)))
+    registerLanguage({ id: 'props-br', wasm: compressed })
+    using parsed = await parseCode('a=1\n', { language: 'props-br' })
+    expect(parsed.valid).toBe(true)
+    using isolated = await parseCode('a=1\n', { language: 'props-br', isolate: 'worker' })
+    expect(isolated.valid).toBe(true)
+    const damaged = join(dir, 'damaged.wasm.br')
+    writeFileSync(damaged, 'not brotli')
+    registerLanguage({ id: 'props-damaged', wasm: pathToFileURL(damaged) })
+    const error = await parseCode('a=1\n', { language: 'props-damaged' }).catch((e) => e)
+    expect(GrammarLoadError.isInstance(error)).toBe(true)
+    expect(error.message).toMatch(/could not be read/)
   })
 
   it('rejects an id that cannot be one', () => {

@@ -1,16 +1,16 @@
+import { join } from 'node:path'
 import type { LanguageDefinition } from './language-definition'
+import { grammarsDirectory } from './read-grammar'
 
 const CURSORLESS = '@cursorless/tree-sitter-wasms 0.7.0'
+const grammars = grammarsDirectory()
 
-function cursorless(file: string) {
-  return {
-    grammar: { module: `@cursorless/tree-sitter-wasms/out/tree-sitter-${file}.wasm` },
-    grammarName: CURSORLESS,
-  }
-}
-
-function npm(pkg: string, version: string, file = pkg) {
-  return { grammar: { module: `${pkg}/${file}.wasm` }, grammarName: `${pkg} ${version} (official)` }
+/**
+ * A grammar that ships inside this package, brotli-compressed (`grammars/<id>.wasm.br`; where
+ * each comes from is in `grammars/manifest.json`, rebuilt by `scripts/vendor-grammars.mjs`).
+ */
+function vendored(id: string, grammarName: string) {
+  return { grammar: { path: join(grammars, `${id}.wasm.br`) }, grammarName }
 }
 
 type Entry = Omit<LanguageDefinition, 'filenames' | 'shebangs' | 'aliases' | 'caveats'> &
@@ -32,7 +32,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.ts', '.mts', '.cts'],
     aliases: ['ts', 'mts', 'cts'],
     shebangs: ['ts-node', 'tsx', 'deno', 'bun'],
-    ...npm('tree-sitter-typescript', '0.23.2', 'tree-sitter-typescript'),
+    ...vendored('typescript', 'tree-sitter-typescript 0.23.2'),
     caveats: [
       '`global { }` inside `declare module "m" { }` and `in`/`out` variance annotations (`interface I<in T>`) are flagged by the grammar although valid.',
       'Generic import types (`import("m").T<X>`), `export type * from "m"`, mapped types over `keyof readonly T[]` and body-less `export default function (): T;` declarations are flagged by the grammar although valid (0.7% of 2,000 real .ts files; more in generated .d.ts files).',
@@ -44,7 +44,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     displayName: 'TSX',
     extensions: ['.tsx'],
     aliases: ['typescriptreact'],
-    ...npm('tree-sitter-typescript', '0.23.2', 'tree-sitter-tsx'),
+    ...vendored('tsx', 'tree-sitter-typescript 0.23.2'),
     caveats: [
       'As TypeScript: `global { }` inside `declare module`, `in`/`out` variance, generic import types (`import("m").T<X>`) and `export type * from` are flagged by the grammar although valid; confirmed away by the TypeScript compiler when the optional peer `typescript` is installed.',
     ],
@@ -55,7 +55,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.js', '.mjs', '.cjs', '.jsx'],
     aliases: ['js', 'jsx', 'node', 'javascriptreact', 'ecmascript', 'mjs', 'cjs'],
     shebangs: ['node', 'nodejs'],
-    ...npm('tree-sitter-javascript', '0.25.0', 'tree-sitter-javascript'),
+    ...vendored('javascript', 'tree-sitter-javascript 0.25.0'),
     caveats: [
       'Reserved words as export aliases (`export { _null as null }`) are flagged by the grammar although valid; confirmed away by the TypeScript compiler when the optional peer `typescript` is installed.',
     ],
@@ -67,7 +67,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['py', 'python3', 'py3', 'gyp'],
     shebangs: ['python', 'python3', 'python2', 'pypy', 'pypy3'],
     filenames: ['SConstruct', 'SConscript'],
-    ...npm('tree-sitter-python', '0.25.0', 'tree-sitter-python'),
+    ...vendored('python', 'tree-sitter-python 0.25.0'),
     caveats: ['Accepts some invalid indentation that CPython rejects.'],
   }),
   language({
@@ -75,29 +75,30 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     displayName: 'Go',
     extensions: ['.go'],
     aliases: ['golang'],
-    ...cursorless('go'),
+    ...vendored('go', 'tree-sitter-go 0.25.0'),
   }),
   language({
     id: 'rust',
     displayName: 'Rust',
     extensions: ['.rs'],
     aliases: ['rs'],
-    ...npm('tree-sitter-rust', '0.24.0', 'tree-sitter-rust'),
+    ...vendored('rust', 'tree-sitter-rust 0.24.0'),
   }),
   language({
     id: 'java',
     displayName: 'Java',
     extensions: ['.java'],
-    ...cursorless('java'),
+    ...vendored('java', 'tree-sitter-java 0.23.5'),
   }),
   language({
     id: 'c',
     displayName: 'C',
     extensions: ['.c', '.h'],
     aliases: ['h'],
-    ...cursorless('c'),
+    ...vendored('c', CURSORLESS),
     caveats: [
       'A `.h` file is C++ when its content reads as C++ (`class X {`, `namespace`, `template <`, `std::`, access specifiers... outside `#ifdef __cplusplus` blocks), C otherwise.',
+      'Does not expand macros: a macro in a declaration position (`__BEGIN_DECLS`, `int f(void) __THROW;`, `PR_BEGIN_EXTERN_C`) is flagged although the code compiles. Common in system headers, rare in ordinary sources.',
     ],
   }),
   language({
@@ -105,14 +106,17 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     displayName: 'C++',
     extensions: ['.cpp', '.cc', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.h++', '.ipp', '.inl'],
     aliases: ['c++', 'cxx', 'cc', 'hpp'],
-    ...cursorless('cpp'),
+    ...vendored('cpp', CURSORLESS),
+    caveats: [
+      'Does not expand macros: a macro in a declaration position (`namespace std _GLIBCXX_VISIBILITY(default) {`, export macros before a class name) is flagged although the code compiles. Common in library headers, rare in ordinary sources.',
+    ],
   }),
   language({
     id: 'csharp',
     displayName: 'C#',
     extensions: ['.cs', '.csx'],
     aliases: ['cs', 'c#', 'c-sharp', 'c_sharp', 'dotnet'],
-    ...npm('tree-sitter-c-sharp', '0.23.5', 'tree-sitter-c_sharp'),
+    ...vendored('csharp', 'tree-sitter-c-sharp 0.23.5'),
   }),
   language({
     id: 'ruby',
@@ -121,14 +125,14 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['rb', 'jruby'],
     filenames: ['Rakefile', 'Gemfile', 'Guardfile', 'Podfile', 'Vagrantfile', 'Brewfile'],
     shebangs: ['ruby', 'jruby', 'rake'],
-    ...cursorless('ruby'),
+    ...vendored('ruby', CURSORLESS),
   }),
   language({
     id: 'php',
     displayName: 'PHP',
     extensions: ['.php', '.phtml', '.php8', '.php7'],
     shebangs: ['php'],
-    ...cursorless('php'),
+    ...vendored('php', CURSORLESS),
     caveats: ['Code must start with `<?php` (text before it is treated as inline HTML).'],
   }),
   language({
@@ -136,21 +140,27 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     displayName: 'Kotlin',
     extensions: ['.kt', '.kts'],
     aliases: ['kt', 'kts'],
-    ...cursorless('kotlin'),
+    ...vendored('kotlin', CURSORLESS),
+    caveats: [
+      'Flags the `..<` range operator (`val r = 1..<10`, Kotlin 1.9), which is valid. No Kotlin compiler or corpus here to measure more.',
+    ],
   }),
   language({
     id: 'swift',
     displayName: 'Swift',
     extensions: ['.swift'],
     shebangs: ['swift'],
-    ...cursorless('swift'),
+    ...vendored('swift', 'tree-sitter-swift 0.7.1 (built from its sources)'),
+    caveats: [
+      'Flags macro declarations (`macro m() = #externalMacro(module: "M", type: "T")`, Swift 5.9), which are valid. No Swift compiler or corpus here to measure more.',
+    ],
   }),
   language({
     id: 'scala',
     displayName: 'Scala',
     extensions: ['.scala', '.sc', '.sbt'],
     shebangs: ['scala'],
-    ...cursorless('scala'),
+    ...vendored('scala', CURSORLESS),
   }),
   language({
     id: 'bash',
@@ -168,7 +178,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
       'PKGBUILD',
     ],
     shebangs: ['bash', 'sh', 'zsh', 'ksh', 'dash', 'ash'],
-    ...npm('tree-sitter-bash', '0.25.1', 'tree-sitter-bash'),
+    ...vendored('bash', 'tree-sitter-bash 0.25.1'),
     caveats: [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, quoted in a message
       'The grammar flags some valid scripts: `for i do ... done` (no `in`), `${1//&/\\&amp;}`, `"${s:$i:1}"`. `parseCode` confirms its diagnostics with `bash -n` (parse only, run on stdin) when a `bash` binary is on the PATH, and drops them when bash accepts the script; not for zsh or ksh scripts, and without bash they stay.',
@@ -179,7 +189,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     displayName: 'Lua',
     extensions: ['.lua'],
     shebangs: ['lua', 'luajit'],
-    ...cursorless('lua'),
+    ...vendored('lua', CURSORLESS),
   }),
   language({
     id: 'haskell',
@@ -187,7 +197,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.hs', '.lhs'],
     aliases: ['hs'],
     shebangs: ['runghc', 'runhaskell', 'stack'],
-    ...cursorless('haskell'),
+    ...vendored('haskell', CURSORLESS),
   }),
   language({
     id: 'elixir',
@@ -196,34 +206,36 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['ex', 'exs'],
     filenames: ['mix.lock'],
     shebangs: ['elixir'],
-    ...cursorless('elixir'),
+    ...vendored('elixir', CURSORLESS),
   }),
   language({
     id: 'dart',
     displayName: 'Dart',
     extensions: ['.dart'],
     shebangs: ['dart'],
-    ...cursorless('dart'),
+    ...vendored('dart', CURSORLESS),
   }),
   language({
     id: 'zig',
     displayName: 'Zig',
     extensions: ['.zig', '.zon'],
-    ...cursorless('zig'),
+    ...vendored('zig', CURSORLESS),
   }),
   language({
     id: 'html',
     displayName: 'HTML',
     extensions: ['.html', '.htm', '.xhtml'],
     aliases: ['htm', 'xhtml'],
-    ...cursorless('html'),
+    ...vendored('html', CURSORLESS),
   }),
   language({
     id: 'css',
     displayName: 'CSS',
     extensions: ['.css'],
-    ...cursorless('css'),
-    caveats: ['Flags `@import url(x) layer(name)` (cascade layers on imports), which is valid.'],
+    ...vendored('css', 'tree-sitter-css 0.25.0'),
+    caveats: [
+      'Flags some valid CSS: unquoted relative `url(./x.png)`, range media queries (`@media (width >= 600px)`), `@import url(x) layer(name)` and `:nth-child(5n - 3)` with spaces around the operator (8 of 200 real files).',
+    ],
   }),
   language({
     id: 'json',
@@ -231,7 +243,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.json', '.jsonc', '.json5', '.webmanifest', '.geojson'],
     aliases: ['jsonc', 'json5'],
     filenames: ['.babelrc', '.eslintrc', '.prettierrc', 'composer.lock', '.swcrc'],
-    ...cursorless('json'),
+    ...vendored('json', CURSORLESS),
     caveats: [
       'The grammar accepts comments anywhere (strict JSON forbids them) and flags trailing commas. `parseCode` confirms its diagnostics with `JSON.parse`: under the JSONC rules (comments and trailing commas allowed) for `.jsonc`/`.json5` files, `jsonc`/`json5` fences and files their tools read as JSONC (`tsconfig*.json`, `jsconfig*.json`, `.vscode/*.json`, `devcontainer.json`, `.eslintrc`, `.babelrc`...), strictly for every other `.json`.',
     ],
@@ -242,7 +254,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.yaml', '.yml'],
     aliases: ['yml'],
     filenames: ['.clang-format', '.clang-tidy', '.gemrc', 'pnpm-lock.yaml'],
-    ...cursorless('yaml'),
+    ...vendored('yaml', CURSORLESS),
   }),
   language({
     id: 'markdown',
@@ -250,7 +262,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.md', '.markdown', '.mdown', '.mkd'],
     aliases: ['md'],
     filenames: [],
-    ...cursorless('markdown'),
+    ...vendored('markdown', CURSORLESS),
     caveats: [
       'Block structure only; inline syntax is not parsed. Markdown has no invalid input, so no diagnostics.',
     ],
@@ -272,20 +284,20 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
       '.targets',
     ],
     aliases: ['svg', 'xsd', 'xsl', 'plist'],
-    ...cursorless('xml'),
+    ...vendored('xml', '@tree-sitter-grammars/tree-sitter-xml 0.7.0 (built from its sources)'),
   }),
   language({
     id: 'hcl',
     displayName: 'HCL (Terraform)',
     extensions: ['.hcl', '.tf', '.tfvars'],
     aliases: ['terraform', 'tf'],
-    ...cursorless('hcl'),
+    ...vendored('hcl', CURSORLESS),
   }),
   language({
     id: 'nix',
     displayName: 'Nix',
     extensions: ['.nix'],
-    ...cursorless('nix'),
+    ...vendored('nix', CURSORLESS),
   }),
   language({
     id: 'perl',
@@ -293,7 +305,10 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.pl', '.pm', '.t'],
     aliases: ['pl', 'pm'],
     shebangs: ['perl'],
-    ...cursorless('perl'),
+    ...vendored('perl', 'tree-sitter-perl 2.0.0 (built from its sources)'),
+    caveats: [
+      'Perl cannot be parsed without running it; a few constructs are flagged although valid: a package name part that starts with a digit (`Encode::KR::2022_KR`), `{$var}` quantifiers inside `qr{}` (2 of 199 core modules).',
+    ],
   }),
   language({
     id: 'r',
@@ -302,7 +317,7 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     aliases: ['rscript', 'splus'],
     filenames: ['.Rprofile'],
     shebangs: ['Rscript'],
-    ...cursorless('r'),
+    ...vendored('r', '@eagleoutice/tree-sitter-r 1.1.2'),
   }),
   language({
     id: 'clojure',
@@ -310,18 +325,18 @@ export const builtInLanguages: readonly LanguageDefinition[] = [
     extensions: ['.clj', '.cljs', '.cljc', '.edn'],
     aliases: ['clj', 'cljs', 'edn'],
     shebangs: ['bb', 'clojure'],
-    ...cursorless('clojure'),
+    ...vendored('clojure', CURSORLESS),
   }),
   language({
     id: 'elm',
     displayName: 'Elm',
     extensions: ['.elm'],
-    ...cursorless('elm'),
+    ...vendored('elm', CURSORLESS),
   }),
   language({
     id: 'gleam',
     displayName: 'Gleam',
     extensions: ['.gleam'],
-    ...cursorless('gleam'),
+    ...vendored('gleam', CURSORLESS),
   }),
 ]

@@ -17,7 +17,7 @@ export const goTags = `
 (type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
 (type_spec name: (type_identifier) @name) @definition.type
 (type_alias name: (type_identifier) @name) @definition.type
-(method_spec name: (field_identifier) @name) @definition.method
+(method_elem name: (field_identifier) @name) @definition.method
 (const_spec name: (identifier) @name) @definition.constant
 
 (call_expression function: (identifier) @name) @reference.call
