@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 const profile = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const self = new Map()
 const dt = new Map()
-profile.samples.forEach((id, index) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)))
+profile.samples.forEach((id, index) => {
+  dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0))
+})
 for (const node of profile.nodes) {
   const frame = node.callFrame
   const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`

@@ -321,6 +321,7 @@ class ThreadRun<State extends Record<string, unknown>> {
   readonly #events: EventEmitter
   readonly #sink: EventQueue<GraphEvent<State>> | undefined
   readonly #tracer: Tracer
+  readonly #cancellable: boolean
   #threadId = ''
 
   constructor(
@@ -336,6 +337,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     this.#events = events
     this.#sink = sink
     this.#tracer = compiled.tracer ?? defaultTracer()
+    this.#cancellable = options.signal !== undefined || options.deadlineMs !== undefined
   }
 
   #listening(type: GraphEventType): boolean {
@@ -708,10 +710,9 @@ class ThreadRun<State extends Record<string, unknown>> {
           return outcome
         })
       })
-      return await raceAbort(
-        several ? Promise.all(running) : (running[0] as Promise<TaskOutcome>).then((o) => [o]),
-        runSignal,
-      )
+      const all = several ? Promise.all(running) : (running[0] as Promise<TaskOutcome>).then((o) => [o])
+      // nothing can abort a run with no caller signal and no deadline: no race to set up
+      return await (this.#cancellable ? raceAbort(all, runSignal) : all)
     } finally {
       release?.()
     }
