@@ -59,6 +59,8 @@ describe('doc comments read past the text shortcut (JavaScript, TypeScript)', ()
     expect(mayHaveDocComment('*/\nfunction f() {}', 3)).toBe(true)
     expect(mayHaveDocComment('x\nfunction f() {}', 2)).toBe(true)
     expect(mayHaveDocComment('}; function f() {}', 3)).toBe(true)
+    expect(mayHaveDocComment('{ function f() {}', 2)).toBe(false)
+    expect(mayHaveDocComment('class K { // note\n  m() {}', 20)).toBe(true)
   })
 })
 

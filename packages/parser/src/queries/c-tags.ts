@@ -1,34 +1,30 @@
 /**
- * Declarator shapes that end in a function name, for C and C++ function definitions and
- * prototypes: `f(...)`, `*f(...)`, `**f(...)`.
+ * The patterns C and C++ share. Function names sit under nested declarators (`*f(...)`,
+ * `const T& get() const`, `Circle::area`): the patterns match any declarator and
+ * `#c-function-name!` (see `src/symbols/match-predicates.ts`) finds the name, which also keeps
+ * the query cheap to compile (a child step naming a node type costs tree-sitter's query analysis
+ * tens of milliseconds on the C++ grammar; a wildcard costs nothing). A `const` declared inside a
+ * function is a local: `extractSymbols` drops constants whose enclosing definition is a function.
  */
-const functionDeclarator = (name: string) => `[
-  (function_declarator declarator: ${name})
-  (pointer_declarator declarator: (function_declarator declarator: ${name}))
-  (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: ${name})))
-]`
-
-/** The patterns C and C++ share. */
 export const cFamilyTags = `
-(function_definition declarator: ${functionDeclarator('(identifier) @name')}) @definition.function
-(declaration declarator: ${functionDeclarator('(identifier) @name')}) @definition.function
-(struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.class
-(union_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.class
-(enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
-(type_definition declarator: (type_identifier) @name) @definition.type
-(preproc_def name: (identifier) @name) @definition.constant
-(preproc_function_def name: (identifier) @name) @definition.function
-(translation_unit
-  (declaration
-    (type_qualifier) @_qualifier
-    declarator: (init_declarator declarator: (identifier) @name)) @definition.constant
-  (#any-of? @_qualifier "const" "constexpr"))
+(function_definition declarator: _ @name (#c-function-name! @name)) @definition.function
+(declaration declarator: _ @name (#c-function-name! @name)) @definition.function
+(struct_specifier name: _ @name body: _) @definition.class
+(union_specifier name: _ @name body: _) @definition.class
+(enum_specifier name: _ @name body: _) @definition.enum
+(type_definition declarator: _ @name (#type? @name type_identifier)) @definition.type
+(preproc_def name: _ @name) @definition.constant
+(preproc_function_def name: _ @name) @definition.function
+(declaration
+  (type_qualifier) @_qualifier
+  declarator: (init_declarator declarator: _ @name)
+  (#any-of? @_qualifier "const" "constexpr")
+  (#type? @name identifier)) @definition.constant
 
-(call_expression function: (identifier) @name) @reference.call
-(call_expression function: (field_expression field: (field_identifier) @name)) @reference.call
-(type_identifier) @name @reference.type
+(call_expression function: _ @reference.call (#rightmost! @reference.call identifier field_identifier))
+(type_identifier) @reference.type
 
-(preproc_include path: (_) @import.source) @import
+(preproc_include path: _ @import.source) @import
 `
 
 /** Tags query for C. */

@@ -2,7 +2,7 @@
  * Tags query for Swift. The grammar has one `class_declaration` for classes, structs, enums,
  * actors and extensions: an enum is a class whose body is an `enum_class_body` (`extractSymbols`
  * tells them apart), and an extension is a scope (`@scope`) whose methods name the extended type
- * as their enclosing symbol. `init` is a `function_declaration` named `init`, a method of its type.
+ * as their enclosing symbol. `init` is an `init_declaration` (tree-sitter-swift 0.7), a method of its type.
  *
  * Written to compile fast: this grammar's parse table is large, and a child step that names a
  * node type (`name: (simple_identifier)`) made tree-sitter's query analysis take about a
@@ -14,6 +14,7 @@ export const swiftTags = `
 (protocol_declaration name: _ @name) @definition.interface
 (protocol_function_declaration name: _ @name) @definition.method
 (function_declaration name: _ @name) @definition.function
+(init_declaration "init" @name) @definition.method
 (typealias_declaration name: _ @name) @definition.type
 (source_file
   (property_declaration

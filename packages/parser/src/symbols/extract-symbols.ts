@@ -65,7 +65,7 @@ const empty = (): CodeSymbols => ({ definitions: [], references: [], imports: []
  * Bounded: the query cursor and every loop after it check `options.budgetMs`.
  *
  * @throws {BudgetExceededError} when the work runs past `options.budgetMs`.
- * @throws {RangeError} when `options.budgetMs` is not a positive number.
+ * @throws {InvalidArgumentError} when `options.budgetMs` is not a positive number.
  * @throws {Error} when a registered query does not compile against the grammar.
  */
 export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOptions = {}): CodeSymbols {
@@ -219,6 +219,8 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     const def = container.definition
     if (def === undefined) continue
     const parent = parentOf.get(container)
+    // a constant declared inside a function is a local, not a symbol of the file
+    if (def.kind === 'constant' && (parent?.kind === 'function' || parent?.kind === 'method')) continue
     const body = def.node.childForFieldName('body')
     const kind: SymbolKind =
       def.kind === 'function' && parent !== undefined && methodHolders.has(parent.kind)

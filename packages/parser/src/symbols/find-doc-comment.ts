@@ -45,8 +45,10 @@ const slashCommentLanguages = new Set(['javascript', 'typescript', 'tsx'])
  * For {@link slashCommentLanguages}: false when the text alone shows that no comment ends close
  * enough above a definition starting at `start` to be its doc comment, so the sibling walk (several
  * calls into WASM, each finding a node's parent from the root) can be skipped. That is when the
- * last character before it is `;`, `{` or `}` (no decorator ends so) and either a blank line
- * separates them or that character's line holds no comment marker. True whenever unsure.
+ * last character before it is `{` (the definition is the first item of its block), or `;` or `}`
+ * (no decorator ends so) and either a blank line separates them or that character's line holds
+ * no comment marker. True whenever unsure. Besides saving time, this keeps definitions nested
+ * thousands deep linear: each sibling or parent lookup walks down from the root.
  */
 export function mayHaveDocComment(code: string, start: number): boolean {
   let i = start - 1
@@ -59,7 +61,8 @@ export function mayHaveDocComment(code: string, start: number): boolean {
   if (i < 0) return false
   const last = code[i]
   if (last !== ';' && last !== '{' && last !== '}') return true
-  if (newlines >= 2) return false
+  // `{` opens the block the definition is the first item of: nothing before it in there
+  if (last === '{' || newlines >= 2) return false
   if (newlines === 0) return true
   const line = code.slice(code.lastIndexOf('\n', i) + 1, i + 1)
   return (

@@ -20,10 +20,16 @@ type MatchPredicate = (captures: QueryCapture[]) => boolean
  *   descendant of one of the types, following last named children (`a.b.c` → `c`); drop the
  *   match when that path reaches no such node. It takes the name out of a callee without a
  *   pattern for every shape of callee.
+ * - `(#c-function-name! @capture)`: for C and C++ declarators: follow the `declarator` of
+ *   pointer, reference and function declarators (`*f(...)`, `const T& get() const`) to the
+ *   declared name; keep the match only when a function declarator is on the way and is not a
+ *   function pointer (`(*fp)(int)`). A qualified name (`Circle::area`) becomes its last part,
+ *   its scope is added as a `@receiver` capture, and a `@definition.function` becomes a
+ *   `@definition.method`.
  *
  * Other predicates are ignored, as web-tree-sitter ignores them.
  */
-export const matchPredicateOperators = ['type?', 'not-type?', 'rightmost!'] as const
+export const matchPredicateOperators = ['type?', 'not-type?', 'rightmost!', 'c-function-name!'] as const
 
 const cache = new WeakMap<Query, (MatchPredicate[] | undefined)[]>()
 
@@ -71,9 +77,63 @@ function compilePredicate({ operator, operands }: QueryPredicate): MatchPredicat
         }
         return true
       }
+    case 'c-function-name!':
+      return (captures) => {
+        for (let i = 0; i < captures.length; i++) {
+          const c = captures[i] as QueryCapture
+          if (c.name !== capture) continue
+          const found = cFunctionName(c.node)
+          if (found === null) return false
+          c.node = found.name
+          if (found.scope === null) continue
+          captures.push({ name: 'receiver', node: found.scope, patternIndex: c.patternIndex })
+          // a function defined with its class's name (`double Circle::area()`) is a method
+          for (const other of captures)
+            if (other.name === 'definition.function') other.name = 'definition.method'
+        }
+        return true
+      }
     default:
       return undefined
   }
+}
+
+/** Name-like nodes a C or C++ function declarator may end in. */
+const cFunctionNames = new Set(['identifier', 'field_identifier', 'destructor_name', 'operator_name'])
+
+/** See `#c-function-name!`: the declared function name under a C/C++ declarator, and its qualifying scope. */
+function cFunctionName(start: Node): { name: Node; scope: Node | null } | null {
+  let node: Node | null = start
+  let sawFunction = false
+  for (let depth = 0; node !== null && depth < 32; depth++) {
+    const type = node.type
+    if (type === 'function_declarator') {
+      if (sawFunction) return null
+      sawFunction = true
+      node = node.childForFieldName('declarator')
+    } else if (
+      type === 'pointer_declarator' ||
+      type === 'reference_declarator' ||
+      type === 'attributed_declarator'
+    ) {
+      // after the function declarator, a pointer is a function pointer's, not a return type's
+      if (sawFunction) return null
+      node = node.childForFieldName('declarator') ?? node.lastNamedChild
+    } else break
+  }
+  if (node === null || !sawFunction) return null
+  let scope: Node | null = null
+  for (
+    let depth = 0;
+    depth < 32 && (node.type === 'qualified_identifier' || node.type === 'template_function');
+    depth++
+  ) {
+    if (node.type === 'qualified_identifier') scope = node.childForFieldName('scope')
+    const name: Node | null = node.childForFieldName('name')
+    if (name === null) return null
+    node = name
+  }
+  return cFunctionNames.has(node.type) ? { name: node, scope } : null
 }
 
 /** The node itself or its rightmost named descendant with one of `types`, by last named children. */

@@ -1,4 +1,5 @@
 import { BudgetExceededError, type BudgetedOperation } from '../errors/budget-exceeded-error'
+import { InvalidArgumentError } from '../errors/invalid-argument-error'
 
 /**
  * The default time budget of one `symbols()` call, in milliseconds: the same as a parse's default
@@ -23,13 +24,13 @@ export class SymbolsBudget {
   /**
    * @param budgetMs the budget in ms; `Infinity` turns it off.
    * @param what names the input in the error message (language and size).
-   * @throws {RangeError} when `budgetMs` is not a positive number.
+   * @throws {InvalidArgumentError} when `budgetMs` is not a positive number.
    */
   constructor(budgetMs: number, operation: BudgetedOperation, what: string) {
     if (!(budgetMs > 0)) {
-      throw new RangeError(
-        `${operation}: budgetMs must be a positive number of milliseconds or Infinity, got ${budgetMs}.`,
-      )
+      throw new InvalidArgumentError({
+        message: `${operation}: budgetMs must be a positive number of milliseconds or Infinity, got ${String(budgetMs)}.`,
+      })
     }
     this.#budgetMs = budgetMs
     this.#deadline = performance.now() + budgetMs
