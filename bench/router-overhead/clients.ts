@@ -12,6 +12,7 @@ import { createOpenAI as createAiSdkOpenAI } from '@ai-sdk/openai'
 import Anthropic from '@anthropic-ai/sdk'
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime'
 import type { ChatModel, ChatRequest } from '@ql/provider'
+import { createRouter } from '@ql/router'
 import { createAnthropic } from '@ql/router/anthropic'
 import { createBedrock } from '@ql/router/bedrock'
 import { createOpenAI } from '@ql/router/openai'
@@ -21,15 +22,17 @@ import OpenAI from 'openai'
 
 export type Provider = 'openai' | 'anthropic' | 'bedrock'
 export type Mode = 'generate' | 'stream'
-export type ClientName = 'raw' | 'ours' | 'ai-sdk'
+export type ClientName = 'raw' | 'ours' | 'router-1' | 'router-3' | 'ai-sdk'
 
 export const PROVIDERS: readonly Provider[] = ['openai', 'anthropic', 'bedrock']
 export const MODES: readonly Mode[] = ['generate', 'stream']
-export const CLIENTS: readonly ClientName[] = ['raw', 'ours', 'ai-sdk']
+export const CLIENTS: readonly ClientName[] = ['raw', 'ours', 'router-1', 'router-3', 'ai-sdk']
 
 export const CLIENT_LABELS: Record<ClientName, string> = {
   raw: 'raw SDK',
-  ours: '@ql/router',
+  ours: '@ql/router adapter',
+  'router-1': 'createRouter, 1 target',
+  'router-3': 'createRouter, 3 targets',
   'ai-sdk': 'AI SDK 6',
 }
 
@@ -70,29 +73,50 @@ const REQUEST: ChatRequest = {
 const bedrockHandler = () =>
   new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) })
 
-/** The 18 variants against the bench server at `origin` (`http://127.0.0.1:port`). */
+/** The 30 variants against the bench server at `origin` (`http://127.0.0.1:port`). */
 export function createVariants(origin: string): Variant[] {
   return [...openaiVariants(origin), ...anthropicVariants(origin), ...bedrockVariants(origin)]
 }
 
-function oursVariants(provider: Provider, model: ChatModel): Variant[] {
+function modelVariants(provider: Provider, client: ClientName, model: ChatModel): Variant[] {
   return [
     {
       provider,
       mode: 'generate',
-      client: 'ours',
+      client,
       call: async () => (await model.generate(REQUEST)).text,
     },
     {
       provider,
       mode: 'stream',
-      client: 'ours',
+      client,
       call: async () => {
         let text = ''
         for await (const event of model.stream(REQUEST)) if (event.type === 'text-delta') text += event.delta
         return text
       },
     },
+  ]
+}
+
+/**
+ * Our adapter alone, and `createRouter` over it: with one target, and with three targets (the
+ * first answers; circuit breakers, the retry budget, cost and the no-op OpenTelemetry API on, as
+ * by default). `makeModel` makes one adapter instance per target.
+ */
+function oursVariants(provider: Provider, makeModel: () => ChatModel): Variant[] {
+  const one = createRouter({ targets: [{ id: 'only', model: makeModel() }] })
+  const three = createRouter({
+    targets: [
+      { id: 'first', model: makeModel() },
+      { id: 'second', model: makeModel() },
+      { id: 'third', model: makeModel() },
+    ],
+  })
+  return [
+    ...modelVariants(provider, 'ours', makeModel()),
+    ...modelVariants(provider, 'router-1', one),
+    ...modelVariants(provider, 'router-3', three),
   ]
 }
 
@@ -159,7 +183,7 @@ function openaiVariants(origin: string): Variant[] {
         return text
       },
     },
-    ...oursVariants('openai', createOpenAI({ apiKey: API_KEY, baseURL }).chat(OPENAI_MODEL)),
+    ...oursVariants('openai', () => createOpenAI({ apiKey: API_KEY, baseURL }).chat(OPENAI_MODEL)),
     ...aiSdkVariants('openai', createAiSdkOpenAI({ apiKey: API_KEY, baseURL }).chat(OPENAI_MODEL)),
   ]
 }
@@ -198,7 +222,9 @@ function anthropicVariants(origin: string): Variant[] {
         return text
       },
     },
-    ...oursVariants('anthropic', createAnthropic({ apiKey: API_KEY, baseURL: origin }).chat(ANTHROPIC_MODEL)),
+    ...oursVariants('anthropic', () =>
+      createAnthropic({ apiKey: API_KEY, baseURL: origin }).chat(ANTHROPIC_MODEL),
+    ),
     ...aiSdkVariants(
       'anthropic',
       createAiSdkAnthropic({ apiKey: API_KEY, baseURL: `${origin}/v1` })(ANTHROPIC_MODEL),
@@ -243,8 +269,7 @@ function bedrockVariants(origin: string): Variant[] {
         return text
       },
     },
-    ...oursVariants(
-      'bedrock',
+    ...oursVariants('bedrock', () =>
       createBedrock({
         region: REGION,
         baseURL: origin,
