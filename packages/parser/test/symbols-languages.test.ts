@@ -532,6 +532,55 @@ describe('symbols on real code in every programming language', () => {
 
 describe('symbols in edge cases', () => {
   it(
+    'C++: functions returning pointers and references, out-of-line methods, concepts; no function pointers or locals',
+    async () => {
+      const code = [
+        'class Widget {',
+        ' public:',
+        '  const int& get() const;',
+        '  int* p();',
+        '  int (*callback)(int);',
+        '};',
+        'const int& Widget::get() const { static const int cached = 1; return cached; }',
+        'int* Widget::p() { return nullptr; }',
+        'char** names(int n);',
+        'template <typename T> concept Addable = requires(T a) { a + a; };',
+      ].join('\n')
+      using parsed = await parseCode(code, { language: 'cpp' })
+      expect(parsed.diagnostics).toEqual([])
+      const found = parsed
+        .symbols()
+        .definitions.map((d) => `${d.kind} ${d.enclosing ? `${d.enclosing}.` : ''}${d.name}`)
+      expect(found).toEqual([
+        'class Widget',
+        'method Widget.get',
+        'method Widget.p',
+        'method Widget.get',
+        'method Widget.p',
+        'function names',
+        'interface Addable',
+      ])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it(
+    'Python 3.12 type aliases, generic or not, at module level and in a class',
+    async () => {
+      using parsed = await parseCode(
+        'type Pair[T] = tuple[T, T]\ntype Alias = int\nclass A:\n    type Inner = str\n',
+        {
+          language: 'python',
+        },
+      )
+      expect(
+        parsed.symbols().definitions.map((d) => `${d.kind} ${d.enclosing ? `${d.enclosing}.` : ''}${d.name}`),
+      ).toEqual(['type Pair', 'type Alias', 'class A', 'type A.Inner'])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it(
     'names the definition a reference sits in',
     async () => {
       const { symbols } = await symbolsOf('typescript.ts')

@@ -1,10 +1,12 @@
 /**
  * Tags query for Python (tree-sitter-python 0.25). A function is reported as a method when its
- * nearest enclosing definition is a class; module-level UPPER_CASE assignments are constants.
+ * nearest enclosing definition is a class; module-level UPPER_CASE assignments are constants;
+ * `type X[T] = ...` (Python 3.12) is a type.
  */
 export const pythonTags = `
 (function_definition name: (identifier) @name) @definition.function
 (class_definition name: (identifier) @name) @definition.class
+(type_alias_statement left: (type [(identifier) @name (generic_type . (identifier) @name)])) @definition.type
 
 (module
   (expression_statement
