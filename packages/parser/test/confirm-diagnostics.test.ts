@@ -165,6 +165,28 @@ describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compil
       FIRST_USE_TIMEOUT_MS,
     )
 
+    it(
+      'checks a statement of a large `declare module` body in a body of its kind',
+      async () => {
+        const body = Array.from(
+          { length: 1200 },
+          (_, i) => `  export function f${i}(a: number): number;`,
+        ).join('\n')
+        const module = (inner: string) => `declare module "m" {\n${body}\n${inner}\n}\n`
+        expect(
+          await check(module('  global {\n    interface Window { x: number }\n  }'), 'typescript', 'm.d.ts'),
+        ).toBe(0)
+        expect(
+          await check(module('  export interface I<in T> { f(x: T): void }'), 'typescript', 'm.d.ts'),
+        ).toBe(0)
+        // variance on a function's type parameter: the checker's grammar error 1274
+        expect(
+          await check(module('  export function g<in T>(x: T): void;'), 'typescript', 'm.d.ts'),
+        ).toBeGreaterThan(0)
+      },
+      FIRST_USE_TIMEOUT_MS,
+    )
+
     it('keeps the diagnostics when the piece around one is itself over 32 KB', async () => {
       const huge = `interface Huge<in T> {\n${Array.from({ length: 4000 }, (_, i) => `  property${i}: T`).join('\n')}\n}\n`
       expect(await confirmWithTypeScript('typescript', huge, 'a.ts', [huge.indexOf('in T')])).toEqual({

@@ -111,7 +111,7 @@ export function checkWithTypeScript(
   const syntactic = program.getSyntacticDiagnostics(sourceFile)[0]
   if (syntactic !== undefined) return rejects(ts, syntactic)
   if (code.length <= WHOLE_FILE_CHECK_CHARS) return grammarVerdict(ts, program, sourceFile)
-  const units = unitsAt(ts, sourceFile, code, positions)
+  const units = unitsAt(ts, sourceFile, code, positions, file.name.includes('.d.'))
   if (units === undefined) return { verdict: 'undecided' }
   for (const unit of units) {
     const unitFile = ts.createSourceFile(file.name, unit, ts.ScriptTarget.Latest, true, kind)
@@ -155,17 +155,19 @@ function grammarVerdict(
 
 /**
  * The pieces of a large file to check on their own, one per position (deduplicated): the
- * top-level statement holding it when that is small enough, else the outermost function, class
- * or class member around it that is. Each piece keeps what its grammar depends on: a function
- * or class expression is wrapped in parentheses, a class member in a class; the file's module
- * status (`export {}`) and a `"use strict"` directive are carried over. `undefined` when a
- * position has no piece small enough, or there are too many.
+ * top-level statement holding it when that is small enough, else the outermost function, class,
+ * class member or module-body statement around it that is. Each piece keeps what its grammar
+ * depends on: a function or class expression is wrapped in parentheses, a class member in a
+ * class, a statement of a `declare module "m"` or namespace body in a body of the same kind;
+ * the file's module status (`export {}`) and a `"use strict"` directive are carried over.
+ * `undefined` when a position has no piece small enough, or there are too many.
  */
 function unitsAt(
   ts: TypeScriptApi,
   sourceFile: TypeScriptSourceFile,
   code: string,
   positions: readonly number[],
+  declaration: boolean,
 ): string[] | undefined {
   const k = ts.SyntaxKind
   const standalone = new Set([k.FunctionDeclaration, k.ClassDeclaration])
@@ -182,13 +184,28 @@ function unitsAt(
   const prologue = strict ? '"use strict";\n' : ''
   const epilogue = isModule ? '\nexport {};\n' : '\n'
   /** The piece `node` makes on its own, or undefined when it is not one or is too large. */
-  const pieceOf = (node: TypeScriptNode, top: boolean): string | undefined => {
+  const ambient = (chain: readonly TypeScriptNode[]) =>
+    declaration ||
+    chain.some(
+      (n) =>
+        n.kind === k.ModuleDeclaration &&
+        /^(?:export\s+)?declare\b/.test(code.slice(n.getStart(), n.getStart() + 40)),
+    )
+  /** The piece `node` makes on its own (`chain`: its ancestors, outermost first), or undefined. */
+  const pieceOf = (node: TypeScriptNode, chain: readonly TypeScriptNode[]): string | undefined => {
     const start = node.getStart()
     if (node.end - start > MAX_UNIT_CHARS) return undefined
     const text = code.slice(start, node.end)
-    if (top || standalone.has(node.kind)) return text
+    const parent = chain.at(-1)
+    const module = chain.at(-2)
+    if (parent === undefined || standalone.has(node.kind)) return text
     if (expressions.has(node.kind)) return `(${text});`
     if (members.has(node.kind)) return `class QlUnit {\n${text}\n}`
+    // a statement of a module or namespace body, in a body of the same kind
+    if (module !== undefined && parent.kind === k.ModuleBlock && module.kind === k.ModuleDeclaration) {
+      if (module.name?.kind === k.StringLiteral) return `declare module "ql-unit" {\n${text}\n}`
+      return `${ambient(chain) ? 'declare ' : ''}namespace QlUnit {\n${text}\n}`
+    }
     return undefined
   }
   const chosen = new Map<number, string>()
@@ -196,13 +213,15 @@ function unitsAt(
     // a zero-width MISSING token at a statement's end belongs to that statement
     const top = sourceFile.statements.find((s) => s.pos <= position && position <= s.end)
     let piece: { start: number; text: string } | undefined
+    const chain: TypeScriptNode[] = []
     for (let node = top; node !== undefined && piece === undefined; ) {
-      const text = pieceOf(node, node === top)
+      const text = pieceOf(node, chain)
       if (text !== undefined) {
         piece = { start: node.getStart(), text }
         break
       }
       const parent: TypeScriptNode = node
+      chain.push(parent)
       node = ts.forEachChild(parent, (child) =>
         child.pos <= position && position < child.end ? child : undefined,
       )
@@ -213,7 +232,7 @@ function unitsAt(
           if (child.end <= position) before = child
           return undefined
         })
-        const text = before === undefined ? undefined : pieceOf(before, false)
+        const text = before === undefined ? undefined : pieceOf(before, chain)
         if (before !== undefined && text !== undefined) piece = { start: before.getStart(), text }
       }
     }

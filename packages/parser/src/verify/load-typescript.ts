@@ -36,6 +36,8 @@ export interface TypeScriptNode {
   readonly kind: number
   readonly pos: number
   readonly end: number
+  /** The name of a declaration (a module's is a string literal or an identifier). */
+  readonly name?: TypeScriptNode
   getStart(): number
 }
 
