@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateTokens } from '../src/chunks/estimate-tokens'
 import { liveParsedCodeCount } from '../src/parsed-code'
-import { buildRepoMap } from '../src/repo-map/build-repo-map'
+import { buildRepoMap, defaultRepoMapWorkers } from '../src/repo-map/build-repo-map'
 import { pageRank } from '../src/repo-map/page-rank'
 import type { RepoFile } from '../src/repo-map/repo-map'
 import { walkRepository } from '../src/repo-map/walk-repository'
@@ -271,6 +271,16 @@ describe('buildRepoMap({ root }) and walkRepository', () => {
 
   it('stops when the signal aborts', async () => {
     await expect(buildRepoMap({ root }, { maxTokens: 500, signal: AbortSignal.abort() })).rejects.toThrow()
+  })
+})
+
+describe('defaultRepoMapWorkers', () => {
+  it('keeps the map in this thread on 2 cores and for less than 8 MB, as measured', () => {
+    expect(defaultRepoMapWorkers(2_800_000, 2)).toBe(1)
+    expect(defaultRepoMapWorkers(50_000_000, 2)).toBe(1)
+    expect(defaultRepoMapWorkers(7_000_000, 16)).toBe(1)
+    expect(defaultRepoMapWorkers(8_000_000, 3)).toBe(2)
+    expect(defaultRepoMapWorkers(50_000_000, 16)).toBe(4)
   })
 })
 

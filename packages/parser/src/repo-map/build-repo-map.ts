@@ -121,8 +121,20 @@ export async function buildRepoMap(input: RepoMapInput, options: BuildRepoMapOpt
   }
 }
 
-/** Worth a worker pool only past this much source: starting a worker and its grammars costs ~100 ms. */
-const WORKER_THRESHOLD_BYTES = 2_000_000
+/**
+ * The default number of worker threads for `bytes` of source on `cores` cores, chosen by
+ * measurement (bench/parser/repo-map-workers.ts, numbers in bench/parser/repo-map-results.md):
+ * on 2 cores the pool was slower than this thread at every size measured under load (1.4–3.8×
+ * the time, 0.8–11 MB), and a worker's start and grammar loading cost about a second of CPU, so
+ * workers are used only with more than 2 cores and at least 8 MB of source.
+ */
+export function defaultRepoMapWorkers(bytes: number, cores: number): number {
+  if (cores <= 2 || bytes < WORKER_THRESHOLD_BYTES) return 1
+  return Math.min(4, cores - 1)
+}
+
+/** Worth a worker pool only past this much source. */
+const WORKER_THRESHOLD_BYTES = 8_000_000
 
 async function mapAll(
   files: readonly RepoFile[],
@@ -132,10 +144,13 @@ async function mapAll(
 ): Promise<(MappedRepoFile | SkippedFile)[]> {
   const url = repoMapWorkerUrl()
   const total = files.reduce((sum, file) => sum + file.content.length, 0)
+  // from source, workers need a TypeScript loader: only when asked for
   const workers =
     options.workers ??
-    (url !== undefined && !url.pathname.endsWith('.ts') ? Math.min(4, availableParallelism()) : 1)
-  if (workers > 1 && url !== undefined && total >= WORKER_THRESHOLD_BYTES) {
+    (url !== undefined && !url.pathname.endsWith('.ts')
+      ? defaultRepoMapWorkers(total, availableParallelism())
+      : 1)
+  if (workers > 1 && url !== undefined) {
     try {
       const results = await mapFilesInWorkers(files, maxFileBytes, workers, url, budget, options.signal)
       // files no worker finished before the build's deadline

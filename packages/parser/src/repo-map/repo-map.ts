@@ -93,10 +93,11 @@ export interface BuildRepoMapOptions {
   /** With `{ root }`: extra gitignore-style patterns to leave out (`.gitignore` files are always honoured). */
   readonly ignore?: readonly string[]
   /**
-   * How many worker threads parse the files; `1` or less maps them in this thread. Default: one
-   * per core, at most 4, in the built package (from source: 1). Workers are only started for
-   * more than 2 MB of source; each loads its own grammars. If they cannot start, the files are
-   * mapped in this thread.
+   * How many worker threads parse the files; `1` maps them in this thread. Default: in this
+   * thread, except with more than 2 cores and at least 8 MB of source (then one per core but
+   * one, at most 4), in the built package (from source: always 1); measured by
+   * `bench/parser/repo-map-workers.ts`. Each worker loads its own grammars. If they cannot
+   * start, the files are mapped in this thread.
    */
   readonly workers?: number
   /**
