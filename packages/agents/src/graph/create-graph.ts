@@ -1,6 +1,8 @@
+import { UnsupportedFeatureError } from '@ql/provider'
 import type { z } from 'zod/v4'
 import { GraphValidationError } from '../errors/graph-errors'
-import { CompiledGraph, type CompileOptions, type GraphPlan } from '../run/compiled-graph'
+import { CompiledGraph, type CompileOptions, type GraphPlan, type RunResult } from '../run/compiled-graph'
+import { NODE_EVENTS, type NodeEvents } from '../run/run-task'
 import { END, START } from './constants'
 import type {
   BranchSpec,
@@ -281,7 +283,7 @@ export class GraphBuilder<State extends Record<string, unknown>> {
  */
 export function createGraph<Schema extends StateSchema>(
   options: CreateGraphOptions<Schema>,
-): GraphBuilder<z.infer<Schema> & Record<string, unknown>> {
+): GraphBuilder<z.infer<Schema>> {
   const schema = options?.state as StateSchema | undefined
   if (
     schema === undefined ||
@@ -310,7 +312,23 @@ export function createGraph<Schema extends StateSchema>(
 
 function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<State, unknown> {
   return async (state, context) => {
-    const result = await graph.run(state as Record<string, unknown>, { signal: context.signal })
+    const events = (context as unknown as { [NODE_EVENTS]: NodeEvents })[NODE_EVENTS]
+    const options = { signal: context.signal }
+    let result: RunResult<Record<string, unknown>>
+    if (events?.listening('node-end') || events?.listening('node-start') || events?.listening('custom')) {
+      // relay the subgraph's events, each with the path of subgraph nodes it came through
+      const run = graph.stream(state as Record<string, unknown>, options)
+      for await (const event of run)
+        events.forward({ ...event, path: [context.node, ...((event as { path?: string[] }).path ?? [])] })
+      result = await run.result
+    } else {
+      result = await graph.run(state as Record<string, unknown>, options)
+    }
+    if (result.status === 'interrupted') {
+      throw new UnsupportedFeatureError({
+        message: `Subgraph "${graph.name}" (node "${context.node}") was interrupted; interrupts inside subgraphs are not supported yet: interrupt in the parent graph's node instead.`,
+      })
+    }
     return result.state as Partial<State>
   }
 }

@@ -26,6 +26,8 @@ export interface NodeContext<Input = unknown> {
    * {@link interrupt}.
    */
   interrupt<Resume = unknown>(payload: unknown): Resume
+  /** Waits `ms` milliseconds, or rejects at once when the run is cancelled (no timer left behind). */
+  sleep(ms: number): Promise<void>
   /** Emits a custom event on the run's event stream (`{ type: 'custom', node, data }`). */
   emit(data: unknown): void
   /**

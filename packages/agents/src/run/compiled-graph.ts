@@ -255,6 +255,7 @@ export class CompiledGraph<State extends Record<string, unknown>> {
       emit: noop,
       emitEvent: noop,
       listening: () => false,
+      forward: noop,
       onRetry: noop,
       onStart: noop,
     })
@@ -736,6 +737,9 @@ class ThreadRun<State extends Record<string, unknown>> {
           this.#emit({ ...event, threadId, step } as unknown as GraphEvent<State>)
       },
       listening: (type) => this.#listening(type),
+      forward: (event) => {
+        if (this.#listening(event.type)) this.#emit(event as GraphEvent<State>)
+      },
       onStart: (task, attempt) => {
         if (this.#listening('node-start')) {
           this.#emit({ type: 'node-start', threadId, node: task.node, step, taskId: task.id, attempt })

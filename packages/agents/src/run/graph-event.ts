@@ -1,8 +1,14 @@
 import type { ChatStreamEvent, ToolCall, Usage } from '@ql/provider'
 import type { Interrupt } from '../checkpoint/checkpoint-record'
 
-/** The events of a run, in the order they happen; `stream()` yields them and `on()` delivers them. */
-export type GraphEvent<State = Record<string, unknown>> =
+/**
+ * The events of a run, in the order they happen; `stream()` yields them and `on()` delivers them.
+ * Events of a subgraph run (a compiled graph added as a node) are relayed with `path`: the
+ * subgraph nodes they came through, outermost first (and the subgraph's own thread and step).
+ */
+export type GraphEvent<State = Record<string, unknown>> = GraphEventBody<State> & { path?: string[] }
+
+type GraphEventBody<State> =
   | { type: 'run-start'; threadId: string; step: number; resumed: boolean }
   | { type: 'node-start'; threadId: string; node: string; step: number; taskId: string; attempt: number }
   | {

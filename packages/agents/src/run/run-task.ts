@@ -6,7 +6,7 @@ import type { Executor, ExecutorTask, TaskResult } from '../executor/executor'
 import type { NodeContext } from '../graph/node-context'
 import type { NodeSpec, RetryPolicy } from '../graph/types'
 import { inSpan } from '../telemetry/graph-telemetry'
-import type { GraphEventType } from './graph-event'
+import type { GraphEvent, GraphEventType } from './graph-event'
 import { interruptIn, isNodeInterrupt, NodeInterrupt, type TaskScope, taskScope } from './interrupt'
 
 /** The typed event channel of a node context, for ready-made nodes. @internal */
@@ -16,6 +16,8 @@ export const NODE_EVENTS = Symbol.for('ql.agents.node-events')
 export interface NodeEvents {
   emit(event: { type: GraphEventType; node: string } & Record<string, unknown>): void
   listening(type: GraphEventType): boolean
+  /** Relays an event of a subgraph run as it is (it carries its own thread, step and path). */
+  forward(event: GraphEvent): void
   /** The run's tracer, for ready-made nodes' own spans. */
   tracer: Tracer
 }
@@ -41,6 +43,8 @@ export interface TaskEnvironment {
   emitEvent(event: { type: GraphEventType; node: string } & Record<string, unknown>): void
   /** True when someone receives events of this type. */
   listening(type: GraphEventType): boolean
+  /** Relays a subgraph's event as it is. */
+  forward(event: GraphEvent): void
   onRetry(task: TaskRef, attempt: number, delayMs: number, error: unknown): void
   onStart(task: TaskRef, attempt: number): void
 }
@@ -85,7 +89,12 @@ function attempt<State>(
   const controller = timeoutMs === undefined ? undefined : new AbortController()
   const signal = controller === undefined ? env.signal : linked(env.signal, controller)
   const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0, memo }
-  const events: NodeEvents = { emit: env.emitEvent, listening: env.listening, tracer: env.tracer }
+  const events: NodeEvents = {
+    emit: env.emitEvent,
+    listening: env.listening,
+    forward: env.forward,
+    tracer: env.tracer,
+  }
   const context: NodeContext & { [NODE_EVENTS]: NodeEvents } = {
     [NODE_EVENTS]: events,
     node: spec.name,
@@ -96,6 +105,7 @@ function attempt<State>(
     attempt: number,
     interrupt: (payload) => interruptIn(scope, payload) as never,
     emit: (data) => env.emit(spec.name, data),
+    sleep: (ms) => wait(ms, signal),
     memo: async <Value>(key: string, work: () => Value | Promise<Value>): Promise<Value> => {
       if (memo.has(key)) return memo.get(key) as Value
       const value = await work()
