@@ -1,6 +1,6 @@
 import { AllTargetsFailedError, type QlError } from '@ql/provider'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRouter } from '../src/index'
+import { createMemoryRouterState, createRouter } from '../src/index'
 import { closeAll, failure, fakeTarget, http, ok, recordEvents, request } from './router-fixtures'
 
 afterEach(() => {
@@ -425,6 +425,34 @@ describe('createRouter: limits', () => {
       router.close()
     } finally {
       await closeAll(only)
+    }
+  })
+})
+
+describe('createRouter: shared state', () => {
+  it('a cooldown one router sets keeps the target out of another router sharing the store', async () => {
+    const shared = await fakeTarget('openai', [http(429, { 'retry-after': '60' })])
+    const backup = await fakeTarget('anthropic', [ok('first router'), ok('second router')])
+    try {
+      const state = createMemoryRouterState()
+      const make = () =>
+        createRouter({
+          targets: [
+            { id: 'shared', model: shared.model },
+            { id: 'backup', model: backup.model },
+          ],
+          state,
+        })
+      const first = make()
+      const second = make()
+      expect((await first.generate(request)).text).toBe('first router')
+      expect((await second.generate(request)).text).toBe('second router')
+      expect(shared.requests).toHaveLength(1)
+      expect(second.health().targets[0]?.unavailableUntil).toBeGreaterThan(Date.now() + 50_000)
+      first.close()
+      second.close()
+    } finally {
+      await closeAll(shared, backup)
     }
   })
 })

@@ -13,14 +13,14 @@ import {
 } from '@ql/provider'
 import pRetry, { AbortError } from 'p-retry'
 import { abortableDelay, fullJitterDelay } from './abortable-delay'
+import { allTargetsFailed } from './all-targets-failed'
 import type { FallbackReason } from './router-events'
 import type { RouterSettings } from './router-settings'
 import { matchesRoute } from './state/match-route'
 import { readRateLimitHeaders } from './state/read-rate-limit-headers'
-import type { RouterStateStore } from './state/router-state-store'
 import { orderTargets } from './state/strategies'
 import type { Lease } from './state/target-limiter'
-import type { TargetRuntime } from './target-runtime'
+import { readSharedState, type TargetRuntime } from './target-runtime'
 import type { AttemptTelemetry, CallTelemetry } from './telemetry/router-telemetry'
 import { estimateRequestTokens } from './tokens/estimate-request-tokens'
 
@@ -145,7 +145,7 @@ export class RoutedCall {
    */
   async run<T>(runAttempt: AttemptRunner<T>): Promise<T> {
     const settings = this.#settings
-    if (settings.state !== undefined) await this.#readSharedState(settings.state)
+    if (settings.state !== undefined) await readSharedState(settings.state, this.#order, settings.now())
     try {
       return await pRetry(
         async () => {
@@ -173,31 +173,6 @@ export class RoutedCall {
               : this.#allFailed(`the call used all ${settings.maxAttempts} attempts it may make`)))
       this.telemetry?.fail(error, this.upstream)
       throw error
-    }
-  }
-
-  /**
-   * Learns what other routers sharing the store know: cooldowns they set and breakers they opened
-   * (a breaker open elsewhere keeps the target out here until its probe time). A store that fails
-   * is ignored: the call goes on with this process's own state.
-   */
-  async #readSharedState(store: RouterStateStore): Promise<void> {
-    const targets = this.#order
-    try {
-      const snapshots = await store.readTargets(targets.map((target) => target.id))
-      const now = this.#settings.now()
-      snapshots.forEach((snapshot, index) => {
-        const target = targets[index]
-        if (target === undefined) return
-        if (snapshot.cooldownUntil !== undefined && snapshot.cooldownUntil > now)
-          target.coolUntil(snapshot.cooldownUntil)
-        const breaker = snapshot.breaker
-        if (breaker?.state === 'open' && breaker.retryAt !== undefined && breaker.retryAt > now) {
-          target.coolUntil(breaker.retryAt)
-        }
-      })
-    } catch {
-      // the shared store is unreachable: route on local state
     }
   }
 
@@ -445,35 +420,13 @@ export class RoutedCall {
   }
 
   #allFailed(reason: string | undefined, waitMs?: number): AllTargetsFailedError {
-    const lines: string[] = []
-    if (reason !== undefined) lines.push(reason)
-    if (this.attempts.length === 0) lines.push('no target was available to try')
-    else {
-      lines.push(`${this.attempts.length} attempt${this.attempts.length === 1 ? '' : 's'} failed:`)
-      this.attempts.forEach((a, i) => {
-        lines.push(
-          `  ${i + 1}. ${a.targetId} (${a.provider}/${a.modelId}): [${a.error.code}] ${a.error.message}`,
-        )
-      })
-    }
-    const now = this.#settings.now()
-    const skipped = [...this.#skipped].filter(([id]) => !this.attempts.some((a) => a.targetId === id))
-    if (skipped.length > 0) {
-      lines.push(
-        `skipped: ${skipped
-          .map(([id, why]) => {
-            const until = this.#settings.byId.get(id)?.unavailableUntil(now)
-            return until !== undefined && until > now ? `${id} (${why}, ${until - now} ms)` : `${id} (${why})`
-          })
-          .join(', ')}`,
-      )
-    }
-    if (waitMs !== undefined) lines.push(`the first target takes calls again in ${waitMs} ms`)
-    return new AllTargetsFailedError({
-      attempts: [...this.attempts],
-      message: lines.join('\n'),
-      now,
-      ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }),
+    return allTargetsFailed({
+      reason,
+      attempts: this.attempts,
+      skipped: this.#skipped,
+      targets: this.#settings.byId,
+      now: this.#settings.now(),
+      waitMs,
     })
   }
 

@@ -2,6 +2,7 @@ import type { ChatModel, ChatRequest, ChatResponse, Cost } from '@ql/provider'
 import { blendedPricePerMTokens, computeCost, findPricing, type ModelPricing } from './cost/pricing'
 import type { RouterTarget } from './router-config'
 import { LatencyTracker } from './state/latency-tracker'
+import type { RouterStateStore } from './state/router-state-store'
 import { TargetLimiter } from './state/target-limiter'
 import type { TargetView } from './state/target-view'
 import type { TargetBreaker } from './target-breaker'
@@ -79,5 +80,32 @@ export class TargetRuntime {
     const pricing = findPricing(provider, modelId)
     if (this.#pricing.size < 64) this.#pricing.set(key, pricing)
     return pricing
+  }
+}
+
+/**
+ * Learns what other routers sharing the store know: cooldowns they set and breakers they opened
+ * (a breaker open elsewhere keeps the target out here until its probe time). A store that fails
+ * is ignored: the call goes on with this process's own state.
+ */
+export async function readSharedState(
+  store: RouterStateStore,
+  targets: readonly TargetRuntime[],
+  now: number,
+): Promise<void> {
+  try {
+    const snapshots = await store.readTargets(targets.map((target) => target.id))
+    snapshots.forEach((snapshot, index) => {
+      const target = targets[index]
+      if (target === undefined) return
+      if (snapshot.cooldownUntil !== undefined && snapshot.cooldownUntil > now)
+        target.coolUntil(snapshot.cooldownUntil)
+      const breaker = snapshot.breaker
+      if (breaker?.state === 'open' && breaker.retryAt !== undefined && breaker.retryAt > now) {
+        target.coolUntil(breaker.retryAt)
+      }
+    })
+  } catch {
+    // the shared store is unreachable: route on local state
   }
 }
