@@ -9,9 +9,9 @@
  * 1.35 characters; anything outside ASCII its UTF-8 bytes (`│` one token, `⋮` three).
  *
  * Measured against o200k and cl100k (the larger of the two) on repository maps of ten real code
- * bases in five languages, it counts 1.1–1.3 times the real tokens (never fewer); on whole
+ * bases in seven languages, it counts 1.1–1.3 times the real tokens (never fewer); on whole
  * source files, usually more, rarely a little fewer (see `bench/parser/repo-map-tokens.ts`).
- * Characters / 4, the usual shortcut, counts 10–40% too few on code. Pass a real tokenizer's
+ * Characters / 4, the usual shortcut, let those maps run 1.12–1.47× over their budget. Pass a real tokenizer's
  * counter (`countTokens`) when a limit must hold exactly for one model.
  */
 export function estimateTokens(text: string): number {
