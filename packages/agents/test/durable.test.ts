@@ -327,3 +327,41 @@ describe('events', () => {
     await expect(run.result).rejects.toMatchObject({ code: 'node_failed' })
   })
 })
+
+describe('large values by reference', () => {
+  it('keeps a node output above the threshold in the blob store, once, and only a reference in the checkpoints', async () => {
+    const { createMemoryBlobStore } = await import('../src/index')
+    const blobs = createMemoryBlobStore()
+    const store = createMemoryCheckpointer()
+    const big = 'x'.repeat(200_000)
+    const build = () =>
+      createGraph({ state: z.object({ doc: z.string(), n: z.number() }), name: 'blobs' })
+        .addNode('write', () => ({ doc: big }))
+        .addNode('again', () => ({ doc: big, n: 1 }))
+        .addNode('ask', () => ({ n: interrupt<number>('?') }))
+        .addEdge(START, 'write')
+        .addEdge('write', 'again')
+        .addEdge('again', 'ask')
+        .compile({ checkpointer: store, blobs: { store: blobs, thresholdBytes: 1_024 } })
+    await build().run({ doc: '', n: 0 }, { threadId: 'b' })
+    const raw = JSON.stringify(await store.read('b'))
+    expect(raw.length).toBeLessThan(3_000)
+    expect(blobs.size).toBe(1)
+    // a new instance reads the value back through the reference, and finishes the thread
+    const done = await build().resume('b', 7)
+    expect(done.state).toEqual({ doc: big, n: 7 })
+    expect((await build().getState('b'))?.state.doc).toHaveLength(200_000)
+  })
+
+  it('fails with ThreadStateError when a referenced value is missing', async () => {
+    const { createMemoryBlobStore } = await import('../src/index')
+    const store = createMemoryCheckpointer()
+    const graph = (blobStore: ReturnType<typeof createMemoryBlobStore>) =>
+      createGraph({ state: z.object({ doc: z.string() }), name: 'lost' })
+        .addNode('write', () => ({ doc: 'y'.repeat(5_000) }))
+        .addEdge(START, 'write')
+        .compile({ checkpointer: store, blobs: { store: blobStore, thresholdBytes: 100 } })
+    await graph(createMemoryBlobStore()).run({ doc: '' }, { threadId: 'l' })
+    await expect(graph(createMemoryBlobStore()).getState('l')).rejects.toSatisfy(ThreadStateError.isInstance)
+  })
+})

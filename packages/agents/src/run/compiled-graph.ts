@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { SpanKind, type Tracer } from '@opentelemetry/api'
 import { isQlError, TimeoutError } from '@ql/provider'
 import { EventEmitter } from 'eventemitter3'
+import { type BlobOptions, withBlobs } from '../checkpoint/blob-store'
 import type { CheckpointRecord, Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
 import type { Checkpointer } from '../checkpoint/checkpointer'
 import {
@@ -53,6 +54,11 @@ export interface CompileOptions<State> {
    * Default: the global tracer, a no-op (and free) when no OpenTelemetry SDK is installed.
    */
   tracer?: Tracer
+  /**
+   * Keeps node outputs larger than `thresholdBytes` (default 64 KiB of JSON) in `store` and only a
+   * reference in the checkpoints. Requires a checkpointer.
+   */
+  blobs?: BlobOptions
 }
 
 /** Options of one run or resume. */
@@ -127,7 +133,11 @@ export class CompiledGraph<State extends Record<string, unknown>> {
   /** @internal Use `createGraph(...).compile()`. */
   constructor(plan: GraphPlan<State>, options: CompileOptions<State>) {
     this.#plan = plan
-    this.#options = options
+    const { checkpointer, blobs } = options
+    this.#options =
+      checkpointer !== undefined && blobs !== undefined
+        ? { ...options, checkpointer: withBlobs(checkpointer, blobs) }
+        : options
     this.name = plan.name
   }
 
