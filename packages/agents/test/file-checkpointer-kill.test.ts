@@ -4,23 +4,30 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { approvalGraph } from './fixtures/approval-graph'
 import { countingGraph, STEPS } from './fixtures/counting-graph'
 
 const root = mkdtempSync(join(tmpdir(), 'ql-agents-kill-'))
 const script = join(root, 'counting-graph.mjs')
+const approvalScript = join(root, 'approval-graph.mjs')
 
 beforeAll(async () => {
-  // the child runs the same graph from source, bundled once (Node 20 cannot run .ts itself)
-  await build({
-    entryPoints: [join(import.meta.dirname, 'fixtures', 'counting-graph.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@ql/source'],
-    outfile: script,
-    logLevel: 'silent',
-  })
+  // the children run the same graphs from source, bundled once (Node 20 cannot run .ts itself)
+  for (const [name, outfile] of [
+    ['counting-graph.ts', script],
+    ['approval-graph.ts', approvalScript],
+  ] as const) {
+    await build({
+      entryPoints: [join(import.meta.dirname, 'fixtures', name)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      conditions: ['@ql/source'],
+      outfile,
+      logLevel: 'silent',
+    })
+  }
 }, 60_000)
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -75,4 +82,30 @@ describe('file checkpointer under SIGKILL', () => {
     },
     60_000,
   )
+})
+
+describe('interrupt in one process, resume in another', () => {
+  it('a run interrupted in a child process is resumed here with the answer', async () => {
+    const directory = join(root, 'approval')
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [approvalScript, directory, 'hitl'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      let text = ''
+      child.stdout?.on('data', (chunk: Buffer) => {
+        text += chunk.toString()
+      })
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited ${code}`))))
+    })
+    const paused = JSON.parse(output) as { status: string; interrupts: { payload: unknown }[] }
+    expect(paused.status).toBe('interrupted')
+    expect(paused.interrupts[0]?.payload).toEqual({ question: 'ship?' })
+
+    const done = await approvalGraph(directory).resume('hitl', 'yes')
+    expect(done.status).toBe('done')
+    const [drafted, answered] = done.state.log
+    expect(drafted).toMatch(/^drafted by \d+$/)
+    expect(drafted).not.toBe(`drafted by ${process.pid}`)
+    expect(answered).toBe(`answer yes in ${process.pid}`)
+  }, 60_000)
 })
