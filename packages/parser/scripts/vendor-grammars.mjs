@@ -128,7 +128,9 @@ for (const entry of manifest.grammars) {
 
 // LICENSES.md: one section per package: the languages taken from it (with the upstream grammar
 // and its licence when the package is a collection of builds), and the licence text it ships.
-const previous = existsSync(join(grammarsDir, 'LICENSES.md')) ? readFileSync(join(grammarsDir, 'LICENSES.md'), 'utf8') : ''
+const previous = existsSync(join(grammarsDir, 'LICENSES.md'))
+  ? readFileSync(join(grammarsDir, 'LICENSES.md'), 'utf8')
+  : ''
 const sections = new Map()
 for (const entry of manifest.grammars) {
   const key = `${entry.package}@${entry.version}`
@@ -141,11 +143,17 @@ let licenses =
   '# Grammar licences\n\nThe grammar files in this folder are compiled from these projects; each keeps its own licence.\n'
 for (const [key, section] of [...sections].sort(([a], [b]) => a.localeCompare(b))) {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const text = section.text ?? previous.match(new RegExp(`## ${escaped}\\n[\\s\\S]*?\`\`\`text\\n([\\s\\S]*?)\\n\`\`\``))?.[1]
+  const text =
+    section.text ??
+    previous.match(new RegExp(`## ${escaped}\\n[\\s\\S]*?\`\`\`text\\n([\\s\\S]*?)\\n\`\`\``))?.[1]
   const languages = section.entries
-    .map((entry) => (entry.upstream ? `${entry.id} (grammar: ${entry.upstream}, ${entry.license})` : entry.id))
+    .map((entry) =>
+      entry.upstream ? `${entry.id} (grammar: ${entry.upstream}, ${entry.license})` : entry.id,
+    )
     .join(', ')
-  const license = section.entries.some((entry) => entry.upstream) ? '' : ` Licence: ${section.entries[0].license}.`
+  const license = section.entries.some((entry) => entry.upstream)
+    ? ''
+    : ` Licence: ${section.entries[0].license}.`
   licenses += `\n## ${key}\n\nLanguages: ${languages}.${license}\n\n\`\`\`text\n${text ?? '(see the upstream project)'}\n\`\`\`\n`
 }
 writeFileSync(join(grammarsDir, 'LICENSES.md'), licenses)
