@@ -26,6 +26,13 @@ const programmingLanguages = [
   'elixir',
   'dart',
   'zig',
+  'hcl',
+  'nix',
+  'gleam',
+  'elm',
+  'clojure',
+  'r',
+  'perl',
 ]
 
 describe('tags queries', () => {

@@ -1,17 +1,24 @@
 import { bashTags } from './bash-tags'
 import { cTags } from './c-tags'
+import { clojureTags } from './clojure-tags'
 import { cppTags } from './cpp-tags'
 import { csharpTags } from './csharp-tags'
 import { dartTags } from './dart-tags'
 import { elixirTags } from './elixir-tags'
+import { elmTags } from './elm-tags'
+import { gleamTags } from './gleam-tags'
 import { goTags } from './go-tags'
 import { haskellTags } from './haskell-tags'
+import { hclTags } from './hcl-tags'
 import { javaTags } from './java-tags'
 import { javascriptTags } from './javascript-tags'
 import { kotlinTags } from './kotlin-tags'
 import { luaTags } from './lua-tags'
+import { nixTags } from './nix-tags'
+import { perlTags } from './perl-tags'
 import { phpTags } from './php-tags'
 import { pythonTags } from './python-tags'
+import { rTags } from './r-tags'
 import { rubyTags } from './ruby-tags'
 import { rustTags } from './rust-tags'
 import { scalaTags } from './scala-tags'
@@ -42,7 +49,11 @@ import { zigTags } from './zig-tags'
  * - `@import` with `@import.source` (the module, path or package) and `@import.name`
  *   (a name the import binds, in the same pattern or in a pattern of its own inside the import).
  *
- * Captures whose names start with `_` only feed predicates.
+ * Captures whose names start with `_` only feed predicates. Besides tree-sitter's own predicates
+ * (`#eq?`, `#match?`, `#any-of?`), `extractSymbols` runs `#type?`, `#not-type?`, `#rightmost!`
+ * and `#c-function-name!` (see `src/symbols/match-predicates.ts`): with them a pattern can use
+ * wildcards (`name: _ @name`), which cost nothing when the query is compiled, where a child step
+ * naming a node type can cost tens to hundreds of milliseconds on a large grammar.
  */
 export interface TagsQuery {
   /** The query source, in tree-sitter's query language. */
@@ -83,6 +94,13 @@ const builtInTagsQueries: Record<string, TagsQuery> = {
   elixir: { source: elixirTags, mergeClauses: true },
   dart: { source: dartTags },
   zig: { source: zigTags },
+  hcl: { source: hclTags },
+  nix: { source: nixTags },
+  gleam: { source: gleamTags },
+  elm: { source: elmTags, mergeClauses: true },
+  clojure: { source: clojureTags },
+  r: { source: rTags },
+  perl: { source: perlTags },
 }
 
 const customTagsQueries = new Map<string, TagsQuery>()

@@ -190,7 +190,7 @@ function absorbedComment(anchor: Node, code: string): Node | null {
   return null
 }
 
-/** Strips comment markers (`/** *\/`, `///`, `//`, `#`, `--`, `-- |`, leading `*`) from every line. */
+/** Strips comment markers (`/** *\/`, `///`, `//`, `#`, roxygen's `#'`, `--`, `-- |`, leading `*`) from every line. */
 export function cleanComment(raw: string): string {
   const lines = raw
     .replace(/^\/\*+!?/, '')
@@ -200,7 +200,7 @@ export function cleanComment(raw: string): string {
       line
         .replace(/\*+\/\s*$/, '')
         .replace(/^\s*\/\*+!?/, '')
-        .replace(/^\s*(\/\/[/!]?|#+|--+\s*\|?|;+|\*(?!\*))/, '')
+        .replace(/^\s*(\/\/[/!]?|#+'?|--+\s*\|?|;+|\*(?!\*))/, '')
         .replace(/^ /, '')
         .trimEnd(),
     )
