@@ -6,9 +6,15 @@ import { InvalidUtf8Error } from './errors/invalid-utf8-error'
 import { UnknownLanguageError } from './errors/unknown-language-error'
 import { requireLanguage } from './languages/language-registry'
 import { loadLanguage } from './load-language'
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type ParseLimits } from './parse-limits'
+import { parseInRuntime } from './parse-in-runtime'
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DIAGNOSTICS,
+  DEFAULT_MAX_SHARED_MEMORY_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type ParseLimits,
+} from './parse-limits'
 import { ParsedCode } from './parsed-code'
-import { runParse } from './run-parse'
 import { type ConfirmDiagnosticsOptions, confirmParsedCode } from './verify/confirm-parsed-code'
 import { preflightInWorker } from './worker/preflight-in-worker'
 
@@ -68,13 +74,35 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 export async function parseCode(code: string | Uint8Array, options: ParseCodeOptions): Promise<ParsedCode> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const maxDiagnostics = options.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS
+  if (
+    !(
+      maxDiagnostics >= 0 &&
+      (Number.isInteger(maxDiagnostics) || maxDiagnostics === Number.POSITIVE_INFINITY)
+    )
+  ) {
+    throw new InvalidArgumentError({
+      message: `parseCode: maxDiagnostics must be a non-negative integer or Infinity, got ${String(maxDiagnostics)}.`,
+    })
+  }
   const text = toText(code, maxBytes)
   checkText(text, maxBytes)
   const languageId = resolveLanguage(options, text)
   const grammar = await loadLanguage(languageId)
   if (options.isolate === 'worker') await preflightInWorker(text, languageId, timeoutMs)
-  const tree = runParse(grammar, text, null, timeoutMs)
-  return confirmParsedCode(new ParsedCode(languageId, text, tree, grammar, timeoutMs), options)
+  const maxSharedMemoryBytes = options.maxSharedMemoryBytes ?? DEFAULT_MAX_SHARED_MEMORY_BYTES
+  const {
+    tree,
+    grammar: parsedWith,
+    runtime,
+  } = await parseInRuntime(languageId, grammar, text, timeoutMs, maxSharedMemoryBytes)
+  const parsed = new ParsedCode(languageId, text, tree, parsedWith, timeoutMs, { maxDiagnostics, runtime })
+  try {
+    return await confirmParsedCode(parsed, options)
+  } catch (error) {
+    parsed.dispose()
+    throw error
+  }
 }
 
 /** The language id for the options: the named language, else one detected from the file name. */

@@ -5,14 +5,27 @@ import type { CodeEdit } from './code-edit'
 import { collectDiagnostics } from './diagnostics/collect-diagnostics'
 import type { Diagnostic } from './diagnostics/diagnostic'
 import { DisposedError } from './errors/disposed-error'
+import { DEFAULT_MAX_DIAGNOSTICS } from './parse-limits'
 import { pointAfter, pointAt } from './point-at'
 import { runParse } from './run-parse'
 import { extractSymbols } from './symbols/extract-symbols'
+import { sharedRuntime, type TreeSitterRuntime } from './tree-sitter-runtime'
 
 /** Options for {@link ParsedCode.chunks}: those of `chunkCode`. */
 export type ChunkOptions = Parameters<typeof chunkCode>[1]
 /** Options for {@link ParsedCode.symbols}: those of `extractSymbols`. */
 export type SymbolOptions = Parameters<typeof extractSymbols>[1]
+
+/** @internal What `parseCode` hands a {@link ParsedCode} besides the tree. */
+export interface ParsedCodeSettings {
+  /** The most diagnostics described (see `ParseLimits.maxDiagnostics`). */
+  readonly maxDiagnostics?: number
+  /**
+   * The runtime the tree lives in, one of whose references the `ParsedCode` takes over and
+   * releases on `dispose()`. Default: the shared runtime.
+   */
+  readonly runtime?: TreeSitterRuntime
+}
 
 let live = 0
 
@@ -72,16 +85,29 @@ export class ParsedCode implements Disposable {
   readonly code: string
   #tree: Tree | undefined
   #diagnostics: readonly Diagnostic[] | undefined
-  readonly #grammar: Language
+  #droppedDiagnostics = 0
+  #diagnosticsError: unknown
+  #grammar: Language | undefined
   readonly #timeoutMs: number
+  readonly #maxDiagnostics: number
+  #runtime: TreeSitterRuntime | undefined
 
-  /** @internal Use `parseCode`. Takes ownership of `tree`. */
-  constructor(language: string, code: string, tree: Tree, grammar: Language, timeoutMs: number) {
+  /** @internal Use `parseCode`. Takes ownership of `tree` (and of a reference to its runtime). */
+  constructor(
+    language: string,
+    code: string,
+    tree: Tree,
+    grammar: Language,
+    timeoutMs: number,
+    settings: ParsedCodeSettings = {},
+  ) {
     this.language = language
     this.code = code
     this.#tree = tree
     this.#grammar = grammar
     this.#timeoutMs = timeoutMs
+    this.#maxDiagnostics = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS
+    this.#runtime = settings.runtime ?? sharedRuntime()
     live += 1
   }
 
@@ -99,14 +125,44 @@ export class ParsedCode implements Disposable {
   }
 
   /**
-   * Every syntax problem, in source order: each `MISSING` token and each outermost `ERROR`
-   * node (lines and columns 1-based). Empty for valid code. Computed on first access by a
-   * walk that only enters subtrees containing an error.
+   * The syntax problems, in source order: each `MISSING` token and each outermost `ERROR`
+   * node (lines and columns 1-based), at most `maxDiagnostics` of them (default 100; the rest
+   * are counted in {@link ParsedCode.droppedDiagnostics}). Empty for valid code. Computed on
+   * first access by a walk that only enters subtrees containing an error, linear in what it
+   * visits and bounded by the parse's `timeoutMs`.
+   *
+   * @throws {BudgetExceededError} (operation `diagnostics`) when collecting them runs past
+   *   `timeoutMs`: only pathological input (hundreds of thousands of errors) gets there. The
+   *   error is remembered, so reading this again throws it again at once.
    */
   get diagnostics(): readonly Diagnostic[] {
     const tree = this.#live()
-    if (this.#diagnostics === undefined) this.#diagnostics = collectDiagnostics(tree.rootNode, this.code)
+    if (this.#diagnostics === undefined) {
+      if (this.#diagnosticsError !== undefined) throw this.#diagnosticsError
+      try {
+        const collected = collectDiagnostics(tree.rootNode, this.code, {
+          language: this.language,
+          maxDiagnostics: this.#maxDiagnostics,
+          budgetMs: this.#timeoutMs,
+        })
+        this.#diagnostics = collected.diagnostics
+        this.#droppedDiagnostics = collected.dropped
+      } catch (error) {
+        this.#diagnosticsError = error
+        throw error
+      }
+    }
     return this.#diagnostics
+  }
+
+  /**
+   * How many syntax problems were found beyond `maxDiagnostics` and left out of
+   * {@link ParsedCode.diagnostics} (0 when none were). Reading it collects the diagnostics
+   * if that has not happened yet.
+   */
+  get droppedDiagnostics(): number {
+    // read through `diagnostics`, so a verdict that replaced them (an empty list) drops nothing
+    return this.diagnostics.length === 0 ? 0 : this.#droppedDiagnostics
   }
 
   /** True when the code has no syntax errors (cheaper than reading `diagnostics`). */
@@ -169,8 +225,14 @@ export class ParsedCode implements Disposable {
       // stays a cheap rope (flattened only if someone reads it) while the parser only reads
       // around the edit. Handing tree-sitter `code` itself would flatten the rope on its first
       // read: a copy of the whole file, which at 50-100 KB costs a third of the re-parse.
-      const next = runParse(this.#grammar, spliceReader(this.code, edit), edited, this.#timeoutMs)
-      return new ParsedCode(this.language, code, next, this.#grammar, this.#timeoutMs)
+      const grammar = this.#grammar as Language
+      const runtime = this.#runtime as TreeSitterRuntime
+      const next = runParse(grammar, spliceReader(this.code, edit), edited, this.#timeoutMs, { runtime })
+      runtime.retain()
+      return new ParsedCode(this.language, code, next, grammar, this.#timeoutMs, {
+        maxDiagnostics: this.#maxDiagnostics,
+        runtime,
+      })
     } finally {
       edited.delete()
     }
@@ -183,6 +245,11 @@ export class ParsedCode implements Disposable {
     this.#tree = undefined
     this.#diagnostics = undefined
     live -= 1
+    // A discardable runtime goes, with its memory, when its last tree does; drop every reference
+    // to it, so a disposed object kept by the host does not keep the memory.
+    this.#runtime?.release()
+    this.#runtime = undefined
+    this.#grammar = undefined
   }
 
   /** The same as {@link ParsedCode.dispose}, for `using parsed = await parseCode(...)`. */

@@ -103,7 +103,7 @@ const cases: BrokenCase[] = [
   {
     language: 'haskell',
     code: 'main :: IO ()\nmain = do\n  let x = (1 +\n  print x\n',
-    line: 1,
+    line: 3,
     message: /`\(` opened at line 3, column 11 is never closed/,
   },
   {
@@ -157,7 +157,7 @@ const cases: BrokenCase[] = [
   {
     language: 'elm',
     code: 'module Main exposing (..)\n\nf x =\n    (x + 1\n',
-    line: 3,
+    line: 4,
     message: /`\(` opened at line 4, column 5 is never closed/,
   },
   { language: 'gleam', code: 'pub fn f(x) {\n  x +\n}\n', line: 2, message: /^unexpected `\+`$/ },

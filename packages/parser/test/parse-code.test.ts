@@ -79,13 +79,15 @@ describe('diagnostics', () => {
       severity: 'error',
       kind: 'error',
       line: 2,
-      column: 1,
+      column: 5,
       endLine: 2,
       endColumn: 9,
       sourceLine: 'x = (1 +',
+      sourceLineColumn: 1,
     })
+    // the position is the one the message names: the unclosed bracket, not the start of the ERROR
     expect(d?.message).toMatch(/`\(` opened at line 2, column 5 is never closed/)
-    expect(parsed.code.slice(d?.startIndex, d?.endIndex)).toBe('x = (1 +')
+    expect(parsed.code.slice(d?.startIndex, d?.endIndex)).toBe('(1 +')
     using emoji = await parseCode('const s = "é😀"; let x = (1 + 2;\n', { language: 'typescript' })
     expect(emoji.diagnostics).toEqual([
       {
@@ -99,6 +101,7 @@ describe('diagnostics', () => {
         startIndex: 31,
         endIndex: 31,
         sourceLine: 'const s = "é😀"; let x = (1 + 2;',
+        sourceLineColumn: 1,
       },
     ])
   })

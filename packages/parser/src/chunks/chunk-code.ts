@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter'
+import { BudgetExceededError } from '../errors/budget-exceeded-error'
 import { extractSymbols } from '../symbols/extract-symbols'
 import { isAttribute, isDefinitionWrapper } from '../symbols/find-doc-comment'
 import type { ParsedSource } from '../symbols/parsed-source'
@@ -16,7 +17,32 @@ export interface ChunkCodeOptions {
    * per finished chunk, never per character.
    */
   readonly countTokens?: (text: string) => number
+  /**
+   * Time budget in milliseconds for the whole call (the symbols it looks up included). Past it
+   * the work stops and `BudgetExceededError` (code `budget_exceeded`, operation `chunks`) is
+   * thrown; nothing partial is returned. Default {@link DEFAULT_CHUNKS_BUDGET_MS} (5 s), or the
+   * parse's `timeoutMs` when called as `ParsedCode.chunks()`; `Infinity` turns it off.
+   */
+  readonly budgetMs?: number
 }
+
+/** The default {@link ChunkCodeOptions.budgetMs}: 5 seconds, as a parse's default time limit. */
+export const DEFAULT_CHUNKS_BUDGET_MS = 5_000
+
+/**
+ * No tokenizer packs more than this many characters into one token on average, so a stretch of
+ * code longer than the budget times this cannot fit and is split without being counted (counting
+ * every level of a 10,000-deep nesting would be quadratic).
+ */
+const MAX_CHARS_PER_TOKEN = 256
+/** The most enclosing scopes a chunk's context keeps (the innermost ones). */
+const MAX_CONTEXT_DEPTH = 64
+/** The clock is read once per this many steps. */
+const CLOCK_EVERY = 32
+/** How far a header's line is read (it is cut to 240 characters anyway). */
+const MAX_HEADER_SCAN = 4096
+/** A node with more children than this is split as text, not at its children (pathological input). */
+const MAX_CHILDREN = 20_000
 
 /** A contiguous range of source made of whole syntax nodes (and the gaps before them). */
 interface Unit {
@@ -55,18 +81,48 @@ const anonymousScope =
  *   a method split away from its class still says which class it is in. The header counts
  *   toward the budget.
  *
- * The tree is only read: `chunkCode` frees nothing and may be called on any live parse.
+ * The tree is only read: `chunkCode` frees nothing and may be called on any live parse. The walk
+ * is iterative (any nesting depth) and bounded by `budgetMs`.
  *
- * @throws {RangeError} when `maxTokens` is not a positive number.
+ * @throws {RangeError} when `maxTokens` or `budgetMs` is not a positive number.
+ * @throws {BudgetExceededError} (operation `chunks`) when the work runs past `budgetMs`.
  */
 export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}): CodeChunk[] {
   const budget = options.maxTokens ?? 512
   if (!(budget >= 1)) throw new RangeError(`chunkCode: maxTokens must be a positive number, got ${budget}.`)
-  const count = options.countTokens ?? estimateTokens
+  const budgetMs = options.budgetMs ?? DEFAULT_CHUNKS_BUDGET_MS
+  if (!(budgetMs > 0)) {
+    throw new RangeError(
+      `chunkCode: budgetMs must be a positive number of milliseconds or Infinity, got ${budgetMs}.`,
+    )
+  }
+  const started = performance.now()
+  const deadline = started + budgetMs
+  let steps = 0
+  const tick = () => {
+    steps += 1
+    if (steps % CLOCK_EVERY === 0 && performance.now() > deadline) {
+      throw new BudgetExceededError({
+        operation: 'chunks',
+        budgetMs,
+        message: `Chunking ${parsed.language} code of ${parsed.code.length} characters took longer than the ${budgetMs} ms budget and was stopped. The input is pathological (nesting thousands deep, one enormous line) or the token counter is slow; raise budgetMs if it is trusted.`,
+      })
+    }
+  }
+  const rawCount = options.countTokens ?? estimateTokens
+  const count = (text: string) => {
+    tick()
+    return rawCount(text)
+  }
   const { code, tree } = parsed
   if (code.length === 0) return []
 
-  const definitions = extractSymbols(parsed, { references: false, docs: false }).definitions
+  const definitions = extractSymbols(parsed, {
+    references: false,
+    docs: false,
+    budgetMs,
+    budgetOperation: 'chunks',
+  }).definitions
   const definitionAt = new Map<string, SymbolDefinition>()
   const definitionEnds = new Map<number, number>()
   for (const { range } of definitions) {
@@ -108,27 +164,62 @@ export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}):
 
   const fits = (tokens: number, context: readonly Scope[]) => tokens + tokensOfHeader(context) <= budget
 
-  const splitNodes = (
-    nodes: Node[],
-    start: number,
-    end: number,
-    context: readonly Scope[],
-    group: boolean,
-  ) => {
-    const units = group
-      ? groupUnits(nodes, start, end, code, definitionEnds)
-      : cutUnits(nodes, start, end, code)
-    for (const unit of units) {
-      const tokens = count(code.slice(unit.start, unit.end))
-      if (fits(tokens, context)) {
-        add(unit.start, unit.end, tokens, context)
+  /** A list of units to place in order, and the scopes they sit in. */
+  interface Frame {
+    readonly units: Unit[]
+    readonly context: readonly Scope[]
+    /** Tokens per character of the unit these were split from, when it was counted. */
+    readonly density: number | undefined
+    next: number
+  }
+
+  /**
+   * Places sibling nodes: units that fit are added, a unit over the budget is split at its
+   * nodes, or at its node's children (entering the node's scope), or as text. Depth-first with
+   * an explicit stack of frames, so nesting thousands deep cannot overflow the call stack.
+   */
+  const splitNodes = (nodes: Node[], start: number, end: number, context: readonly Scope[]) => {
+    const frames: Frame[] = [
+      { units: groupUnits(nodes, start, end, code, definitionEnds), context, density: undefined, next: 0 },
+    ]
+    while (frames.length > 0) {
+      tick()
+      const frame = frames[frames.length - 1] as Frame
+      const unit = frame.units[frame.next]
+      if (unit === undefined) {
+        frames.pop()
+        continue
+      }
+      frame.next += 1
+      // Count a unit only when it may fit: not when it is longer than any budget-sized text, nor
+      // when, at the density of the unit it was split from, it would hold over twice the budget
+      // (a unit barely smaller than its parent, a level down a deep nesting). Counting every level
+      // of a 10,000-deep nesting would be quadratic; a wrong guess only splits a unit further.
+      const length = unit.end - unit.start
+      const guess = frame.density === undefined ? 0 : length * frame.density
+      const counted = length <= budget * MAX_CHARS_PER_TOKEN && guess <= 2 * budget
+      const tokens = counted ? count(code.slice(unit.start, unit.end)) : Number.POSITIVE_INFINITY
+      const density = counted ? tokens / Math.max(1, length) : frame.density
+      if (fits(tokens, frame.context)) {
+        add(unit.start, unit.end, tokens, frame.context)
       } else if (unit.nodes.length > 1) {
-        splitNodes(unit.nodes, unit.start, unit.end, context, false)
+        frames.push({
+          units: cutUnits(unit.nodes, unit.start, unit.end, code),
+          context: frame.context,
+          density,
+          next: 0,
+        })
       } else {
         const node = unit.nodes[0] as Node
-        const children = node.children.filter((child): child is Node => child !== null)
-        if (children.length > 0) splitNodes(children, unit.start, unit.end, enter(context, node), true)
-        else splitText(unit.start, unit.end, context)
+        const many = node.childCount > MAX_CHILDREN
+        const children = many ? [] : node.children.filter((child): child is Node => child !== null)
+        if (children.length > 0) {
+          const inner = enter(frame.context, node)
+          const units = groupUnits(children, unit.start, unit.end, code, definitionEnds)
+          frames.push({ units, context: inner, density, next: 0 })
+        } else {
+          splitText(unit.start, unit.end, frame.context)
+        }
       }
     }
   }
@@ -137,8 +228,9 @@ export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}):
   const splitText = (start: number, end: number, context: readonly Scope[]) => {
     let lineStart = start
     while (lineStart < end) {
-      const newline = code.indexOf('\n', lineStart)
-      const lineEnd = newline < 0 || newline + 1 > end ? end : newline + 1
+      // bounded by `end`: many short stretches of one long line must not each scan to its end
+      const newline = lineEndWithin(code, lineStart, end - lineStart)
+      const lineEnd = newline < end ? newline + 1 : end
       const tokens = count(code.slice(lineStart, lineEnd))
       if (fits(tokens, context)) add(lineStart, lineEnd, tokens, context)
       else splitLine(lineStart, lineEnd, context)
@@ -150,9 +242,17 @@ export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}):
     const room = Math.max(1, budget - tokensOfHeader(context))
     let from = start
     while (from < end) {
-      // the longest prefix that fits, by binary search on its length
+      // The longest prefix that fits: gallop to bound it (so one piece costs counting about its
+      // own length, not the rest of the line), then a binary search on its length.
       let low = from + 1
       let high = end
+      for (let size = Math.max(1, room * 4); from + size < end; size *= 2) {
+        if (count(code.slice(from, from + size)) > room) {
+          high = from + size - 1
+          break
+        }
+        low = from + size
+      }
       while (low < high) {
         const middle = Math.ceil((low + high) / 2)
         if (count(code.slice(from, middle)) <= room) low = middle
@@ -173,12 +273,16 @@ export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}):
     ) {
       return context
     }
-    const lineStart = code.lastIndexOf('\n', node.startIndex - 1) + 1
-    const indent = /^[ \t]*/.exec(code.slice(lineStart, node.startIndex))?.[0] ?? ''
+    // positions from the tree, and scans bounded by the indentation and the header's length, so
+    // nodes deep in one enormous line cost no rescans of it
+    const startIndex = node.startIndex
+    const lineStart = startIndex - node.startPosition.column
+    let indentEnd = lineStart
+    while (indentEnd < startIndex && isIndent(code.charCodeAt(indentEnd))) indentEnd += 1
+    const indent = code.slice(lineStart, indentEnd)
     // only a node that starts its line makes a header a person would recognise
-    if (definition === undefined && indent.length !== node.startIndex - lineStart) return context
-    const lineEnd = code.indexOf('\n', node.startIndex)
-    const firstLine = code.slice(lineStart, lineEnd < 0 ? code.length : lineEnd).trim()
+    if (definition === undefined && indentEnd !== startIndex) return context
+    const firstLine = code.slice(lineStart, lineEndWithin(code, startIndex, MAX_HEADER_SCAN)).trim()
     const scope: Scope =
       definition === undefined
         ? { signature: indent + truncate(firstLine), line: row + 1, row }
@@ -194,15 +298,18 @@ export function chunkCode(parsed: ParsedSource, options: ChunkCodeOptions = {}):
     if (last !== undefined && last.row === row && definition === undefined) return context
     let entered =
       last !== undefined && last.row === row ? [...context.slice(0, -1), scope] : [...context, scope]
+    if (entered.length > MAX_CONTEXT_DEPTH) entered = entered.slice(entered.length - MAX_CONTEXT_DEPTH)
     // the header may take at most half the budget: drop the outermost scopes past that
     while (entered.length > 0 && tokensOfHeader(entered) > budget / 2) entered = entered.slice(1)
     return entered
   }
 
   const root = tree.rootNode
-  const top = root.children.filter((child): child is Node => child !== null)
+  // a million top-level ERROR nodes would cost a million node objects at once: split as text
+  const top =
+    root.childCount > MAX_CHILDREN ? [] : root.children.filter((child): child is Node => child !== null)
   if (top.length === 0) splitText(0, code.length, [])
-  else splitNodes(top, 0, code.length, [], true)
+  else splitNodes(top, 0, code.length, [])
   flush()
 
   return finish(pieces, code, count, budget, definitions)
@@ -223,11 +330,12 @@ function groupUnits(
   const groups: Node[][] = []
   let current: Node[] = []
   let glueUntil = -1
+  /** Whether every node of `current` is a comment or an attribute (kept with the node after them). */
+  let allLeading = true
   for (const node of nodes) {
     const previous = current[current.length - 1]
     const sameLine = previous !== undefined && previous.endPosition.row >= node.startPosition.row
-    const leading =
-      previous !== undefined && current.every((n) => n.type.includes('comment') || isAttribute(n.type))
+    const leading = previous !== undefined && allLeading
     const sameDefinition = node.endIndex <= glueUntil
     // a Python attribute docstring (a string statement right under an assignment) documents it
     const docstring =
@@ -241,7 +349,9 @@ function groupUnits(
     else {
       groups.push(current)
       current = [node]
+      allLeading = true
     }
+    allLeading &&= node.type.includes('comment') || isAttribute(node.type)
     // a definition made of several sibling nodes (a Haskell signature and its equations) stays whole
     const definitionEnd = definitionEnds.get(node.startIndex)
     if (definitionEnd !== undefined && definitionEnd > node.endIndex)
@@ -282,6 +392,19 @@ function cutUnits(nodes: Node[], start: number, end: number, code: string): Unit
     from = Math.max(from, to)
   }
   return units
+}
+
+function isIndent(c: number): boolean {
+  return c === 32 || c === 9
+}
+
+/** The index of the line break after `from`, or of where the scan stopped (`from + max`, or the end). */
+function lineEndWithin(code: string, from: number, max: number): number {
+  const limit = Math.min(code.length, from + max)
+  for (let at = from; at < limit; at += 1) {
+    if (code.charCodeAt(at) === 10) return at
+  }
+  return limit
 }
 
 function headerOf(context: readonly Scope[]): string {

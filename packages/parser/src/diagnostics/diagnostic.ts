@@ -5,6 +5,9 @@
  * Lines and columns are **1-based**, as editors and compilers print them; columns count
  * UTF-16 code units (JavaScript string indices) from the start of the line. `startIndex` and
  * `endIndex` are 0-based offsets into the source string.
+ *
+ * When the message names a place (an unclosed bracket "opened at line 7, column 11", the token
+ * it quotes), `line` and `column` are that place, so an editor jumps where the message points.
  */
 export interface Diagnostic {
   /** Always `error`: tree-sitter reports no warnings. */
@@ -25,6 +28,15 @@ export interface Diagnostic {
   readonly startIndex: number
   /** 0-based offset into the source just past the problem. */
   readonly endIndex: number
-  /** The full text of line `line`, without its line break. */
+  /**
+   * The text of line `line`, without its line break. A line longer than 240 UTF-16 units is cut
+   * to a 240-unit window around `column` (so one minified line cannot make every diagnostic
+   * megabytes long); {@link Diagnostic.sourceLineColumn} says where the window starts.
+   */
   readonly sourceLine: string
+  /**
+   * The 1-based column of the line at which `sourceLine` starts: 1 unless a long line was cut.
+   * A caret under the problem goes at `column - sourceLineColumn` characters into `sourceLine`.
+   */
+  readonly sourceLineColumn: number
 }

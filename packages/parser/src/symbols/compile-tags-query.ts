@@ -1,4 +1,5 @@
-import { type Language, Query } from 'web-tree-sitter'
+import type { Language, Query } from 'web-tree-sitter'
+import { createQuery } from '../tree-sitter-runtime'
 import { splitQueryPatterns } from './query-patterns'
 
 /**
@@ -103,10 +104,10 @@ function compile(entry: Compiled, language: Language, patterns: { text: string }
   let query = entry.queries.get(text)
   if (query === undefined) {
     try {
-      query = new Query(language, text)
+      query = createQuery(language, text)
     } catch (error) {
       // report the error against the whole source, whose positions the author knows
-      new Query(language, entry.source).delete()
+      createQuery(language, entry.source).delete()
       throw error
     }
     entry.queries.set(text, query)
@@ -119,7 +120,7 @@ function tryCompile(entry: Compiled, language: Language, patterns: { text: strin
   const cached = entry.queries.get(text)
   if (cached !== undefined) return cached
   try {
-    const query = new Query(language, text)
+    const query = createQuery(language, text)
     entry.queries.set(text, query)
     return query
   } catch {
