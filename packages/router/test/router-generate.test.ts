@@ -288,4 +288,34 @@ describe('createRouter: generate', () => {
       await closeAll(primary, backup)
     }
   })
+
+  it('waits for the limit a 429 says is exhausted, not for the reset of one that still has room', async () => {
+    const primary = await fakeTarget('openai', [
+      http(429, {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '2s',
+        'x-ratelimit-remaining-tokens': '90000',
+        'x-ratelimit-reset-tokens': '6m0s',
+      }),
+    ])
+    const backup = await fakeTarget('openai', [ok('from backup')])
+    try {
+      const router = createRouter({
+        targets: [
+          { id: 'primary', model: primary.model },
+          { id: 'backup', model: backup.model },
+        ],
+      })
+      let waitMs = Number.NaN
+      router.on('cooldown', (event) => {
+        waitMs = event.until - Date.now()
+      })
+      await router.generate(request)
+      expect(waitMs).toBeGreaterThan(500)
+      expect(waitMs).toBeLessThanOrEqual(2_000)
+      router.close()
+    } finally {
+      await closeAll(primary, backup)
+    }
+  })
 })

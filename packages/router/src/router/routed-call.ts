@@ -17,7 +17,7 @@ import { allTargetsFailed } from './all-targets-failed'
 import type { FallbackReason } from './router-events'
 import type { RouterSettings } from './router-settings'
 import { matchesRoute } from './state/match-route'
-import { readRateLimitHeaders } from './state/read-rate-limit-headers'
+import { rateLimitRetryAt, readRateLimitHeaders } from './state/read-rate-limit-headers'
 import { orderTargets } from './state/strategies'
 import type { Lease } from './state/target-limiter'
 import { readSharedState, type TargetRuntime } from './target-runtime'
@@ -522,9 +522,15 @@ export class RoutedCall {
     let hint = error.retryAfterMs
     if (hint === undefined && error.code === 'rate_limited') {
       // a 429 without retry-after: the provider's reset headers say when capacity returns
+      // (the limit reported exhausted; OpenAI sends `x-ratelimit-reset-tokens: 6m0s` even with tokens
+      // to spare, so a reset alone is only used when no limit says 0, and then the earliest one)
       const snapshot = readRateLimitHeaders(error.responseHeaders, now)
-      const resetAt = Math.max(snapshot.requestsResetAt ?? 0, snapshot.tokensResetAt ?? 0)
-      hint = snapshot.retryAfterMs ?? (resetAt > now ? resetAt - now : undefined)
+      const exhausted = rateLimitRetryAt(snapshot, now)
+      const resets = [snapshot.requestsResetAt, snapshot.tokensResetAt].filter(
+        (at): at is number => at !== undefined && at > now,
+      )
+      const resetAt = exhausted ?? (resets.length > 0 ? Math.min(...resets) : undefined)
+      hint = resetAt === undefined ? undefined : resetAt - now
     }
     if (hint !== undefined && hint > 0) this.#cool(target, now + hint, error)
     const longHint = hint !== undefined && hint > settings.maxRetryAfterMs
