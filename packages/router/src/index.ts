@@ -1,5 +1,12 @@
 export type { ModelPricing } from './router/cost/pricing'
-export { computeCost, defaultPricing, findPricing } from './router/cost/pricing'
+export {
+  blendedPricePerMTokens,
+  computeCost,
+  defaultPricing,
+  findPricing,
+  modelFamily,
+  modelPricingSchema,
+} from './router/cost/pricing'
 export type { Router } from './router/create-router'
 export { createRouter } from './router/create-router'
 export type {
@@ -29,8 +36,8 @@ export type { MemoryRouterStateOptions } from './router/state/create-memory-rout
 export { createMemoryRouterState } from './router/state/create-memory-router-state'
 export { InvalidRouterConfigError } from './router/state/invalid-router-config-error'
 export type { RouteCondition, RouteConditionContext } from './router/state/match-route'
-export type { RateLimitSnapshot } from './router/state/read-rate-limit-headers'
-export { readRateLimitHeaders } from './router/state/read-rate-limit-headers'
+export type { RateLimitHeaders, RateLimitSnapshot } from './router/state/read-rate-limit-headers'
+export { rateLimitRetryAt, readRateLimitHeaders } from './router/state/read-rate-limit-headers'
 export type {
   BreakerSnapshot,
   CapacityRequest,
@@ -53,5 +60,5 @@ export type {
 } from './router/telemetry/router-telemetry'
 export { createRouterTelemetry } from './router/telemetry/router-telemetry'
 export type { TokenCount, TokenCountModel } from './router/tokens/count-tokens'
-export { countRequestTokens } from './router/tokens/count-tokens'
+export { countRequestTokens, loadTokenizer } from './router/tokens/count-tokens'
 export { estimateRequestTokens } from './router/tokens/estimate-request-tokens'
