@@ -88,3 +88,51 @@ describe('registerTagsQuery', () => {
     FIRST_USE_TIMEOUT_MS,
   )
 })
+
+describe('splitQueryPatterns', () => {
+  it('cuts query source into its top-level patterns with their quantifiers and captures', async () => {
+    const { splitQueryPatterns } = await import('../src/symbols/query-patterns')
+    const source = [
+      '; a comment',
+      '(a name: (b) @name) @definition.function',
+      '((c) @x (#eq? @x "(not a paren) ; nor a comment"))',
+      '[(d) (e)] @y',
+      '(f)* @many',
+      '"g" @anonymous',
+      '_ @any',
+      '(unclosed (h)',
+    ].join('\n')
+    expect(splitQueryPatterns(source)).toEqual([
+      '(a name: (b) @name) @definition.function',
+      '((c) @x (#eq? @x "(not a paren) ; nor a comment"))',
+      '[(d) (e)] @y',
+      '(f)* @many',
+      '"g" @anonymous',
+      '_ @any',
+      '(unclosed (h)',
+    ])
+  })
+})
+
+describe('match predicates of our own', () => {
+  it(
+    '#type? and #not-type? filter matches by node type; unknown predicates are ignored',
+    async () => {
+      const { parseCode } = await import('../src/parse-code')
+      const { registerTagsQuery } = await import('../src/queries/tags-query')
+      registerTagsQuery('yaml', {
+        source: [
+          '(block_mapping_pair key: _ @name value: _ @_v (#type? @_v block_node)) @definition.class',
+          '(block_mapping_pair key: _ @name value: _ @_v (#not-type? @_v block_node) (#unknown! @_v)) @definition.constant',
+        ].join('\n'),
+      })
+      using parsed = await parseCode('a:\n  b: 1\nc: 2\n', { language: 'yaml' })
+      expect(parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)).toEqual([
+        'class a',
+        'constant b',
+        'constant c',
+      ])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+})
