@@ -11,6 +11,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   watch,
@@ -26,7 +27,7 @@ const BUILD_TIMEOUT_MS = 300_000
 /** Builds every package once per test run (`QL_TEST_RUN`, set by test/vitest.config.ts). */
 export async function ensureBuilt(): Promise<void> {
   if (process.env.QL_SKIP_BUILD === '1') {
-    for (const name of ['provider', 'router', 'parser']) {
+    for (const name of readdirSync(join(root, 'packages'))) {
       if (!existsSync(join(root, 'packages', name, 'dist'))) {
         throw new Error(`@ql/${name} is not built: run \`pnpm build\` first, or unset QL_SKIP_BUILD`)
       }

@@ -68,11 +68,9 @@ const TSC_INIT_OPTIONS = {
   skipLibCheck: true,
 }
 
-/** Packages a block may import, linked into the scratch project from the workspace. */
+/** Packages a block may import, linked into the scratch project from the workspace: every @ql package, and these. */
 const LINKED_PACKAGES = [
-  '@ql/provider',
-  '@ql/router',
-  '@ql/parser',
+  ...readdirSync(join(root, 'packages')).map((dir) => `@ql/${dir}`),
   'zod',
   'openai',
   '@anthropic-ai/sdk',
