@@ -85,12 +85,17 @@ export async function parseCode(code: string | Uint8Array, options: ParseCodeOpt
       message: `parseCode: maxDiagnostics must be a non-negative integer or Infinity, got ${String(maxDiagnostics)}.`,
     })
   }
+  const maxSharedMemoryBytes = options.maxSharedMemoryBytes ?? DEFAULT_MAX_SHARED_MEMORY_BYTES
+  if (!(maxSharedMemoryBytes >= 0)) {
+    throw new InvalidArgumentError({
+      message: `parseCode: maxSharedMemoryBytes must be a number of bytes >= 0 (or Infinity), got ${String(maxSharedMemoryBytes)}.`,
+    })
+  }
   const text = toText(code, maxBytes)
   checkText(text, maxBytes)
   const languageId = resolveLanguage(options, text)
   const grammar = await loadLanguage(languageId)
   if (options.isolate === 'worker') await preflightInWorker(text, languageId, timeoutMs)
-  const maxSharedMemoryBytes = options.maxSharedMemoryBytes ?? DEFAULT_MAX_SHARED_MEMORY_BYTES
   const {
     tree,
     grammar: parsedWith,

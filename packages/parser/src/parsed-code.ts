@@ -176,10 +176,15 @@ export class ParsedCode implements Disposable {
     return extractSymbols(this, options)
   }
 
-  /** AST-aware chunks for LLM context within a token budget. See `chunkCode`. */
+  /**
+   * AST-aware chunks for LLM context within a token budget. See `chunkCode`. Bounded by
+   * `options.budgetMs`, by default the parse's `timeoutMs`.
+   *
+   * @throws {BudgetExceededError} (operation `chunks`) when chunking runs past the budget.
+   */
   chunks(options?: ChunkOptions): ReturnType<typeof chunkCode> {
     this.#live()
-    return chunkCode(this, options)
+    return chunkCode(this, { budgetMs: this.#timeoutMs, ...options })
   }
 
   /**
