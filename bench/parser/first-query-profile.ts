@@ -13,6 +13,10 @@ import { parseCode } from '@ql/parser'
 import { Language, Query } from 'web-tree-sitter'
 import { grammarInput } from '../../packages/parser/src/grammar-input.ts'
 import { findLanguage as getLanguage } from '../../packages/parser/src/languages/language-registry.ts'
+import {
+  isCompressedGrammar,
+  readCompressedGrammar,
+} from '../../packages/parser/src/languages/read-grammar.ts'
 import { getTagsQuery, listTagsQueryLanguages } from '../../packages/parser/src/queries/tags-query.ts'
 import { compileSplitTagsQuery } from '../../packages/parser/src/symbols/compile-tags-query.ts'
 import { splitQueryPatterns } from '../../packages/parser/src/symbols/query-patterns.ts'
@@ -46,7 +50,11 @@ for (const id of languages) {
   const source = getTagsQuery(id)?.source
   const definition = getLanguage(id)
   if (source === undefined || definition === undefined) continue
-  const input = grammarInput(id, definition.grammar)
+  const source0 = definition.grammar
+  const path = 'path' in source0 ? String(source0.path) : ''
+  const input = isCompressedGrammar(path)
+    ? await readCompressedGrammar(path)
+    : grammarInput(id, definition.grammar)
   const sample = readdirSync(join(fixtures, 'languages')).find((f) => f.replace(/\.[^.]+$/, '') === id)
   const parsed = await parseCode(sample ? readFileSync(join(fixtures, 'languages', sample), 'utf8') : '', {
     language: id,
