@@ -187,6 +187,19 @@ describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compil
       FIRST_USE_TIMEOUT_MS,
     )
 
+    it(
+      'checks the header of a large module around a diagnostic on its own',
+      async () => {
+        const body = Array.from({ length: 1200 }, (_, i) => `    interface I${i} { a: number }`).join('\n')
+        const module = (head: string) => `declare module "m" {\n  ${head} {\n${body}\n  }\n}\n`
+        expect(await check(module('global'), 'typescript', 'm.d.ts')).toBe(0)
+        // 2668: `export` cannot be applied to a module augmentation; 1044: nor `abstract`
+        expect(await check(module('export global'), 'typescript', 'm.d.ts')).toBeGreaterThan(0)
+        expect(await check(module('abstract global'), 'typescript', 'm.d.ts')).toBeGreaterThan(0)
+      },
+      FIRST_USE_TIMEOUT_MS,
+    )
+
     it('keeps the diagnostics when the piece around one is itself over 32 KB', async () => {
       const huge = `interface Huge<in T> {\n${Array.from({ length: 4000 }, (_, i) => `  property${i}: T`).join('\n')}\n}\n`
       expect(await confirmWithTypeScript('typescript', huge, 'a.ts', [huge.indexOf('in T')])).toEqual({

@@ -14,7 +14,7 @@ export interface ConfirmDiagnosticsOptions {
    * It costs nothing on code without errors; on code with errors, the first check loads the
    * TypeScript compiler (a few hundred milliseconds, once per process) or starts `bash` (a few
    * milliseconds per file). Pass `false` when only the tree matters (symbols, chunks) or for
-   * tree-sitter's raw verdict.
+   * tree-sitter's raw verdict. `ParsedCode.applyEdit` results are not confirmed (it is synchronous).
    */
   confirmDiagnostics?: boolean
 }

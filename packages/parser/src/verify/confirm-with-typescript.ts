@@ -19,7 +19,8 @@ export type TypeScriptVerdict =
  * TypeScript error codes that are syntax or early errors although the checker, not the parser,
  * reports them: TypeScript's own list of the errors it reports for plain JavaScript
  * (`plainJSErrors` in its `program.ts`, 5.9, less the one type error in it), plus invalid
- * assignment and `for` targets. Every 1xxx code (TypeScript's syntax and grammar errors) counts
+ * assignment and `for` targets and the structural errors picked from TypeScript 5.9's catalog
+ * (those that hold whatever the types, options and module resolution). Every 1xxx code (TypeScript's syntax and grammar errors) counts
  * as well, see {@link isGrammarError}. Codes not listed here are type and module-resolution
  * errors, which say nothing about syntax.
  */
@@ -31,6 +32,13 @@ const GRAMMAR_ERROR_CODES: ReadonlySet<number> = new Set([
   2357, 2364, 2406, 2487, 2777, 2778, 2779, 2780, 2781,
   // JSX: unclosed or mismatched tags, reported by the parser as 17xxx
   17002, 17008, 17014, 17015,
+  // structural errors the checker reports, whatever the types and options: misplaced `this`,
+  // `super`, `await`, `yield`, parameter properties and initializers, duplicate declarations,
+  // constructor and overload shapes, ambient module and augmentation rules, `export =` with
+  // other exports, `type` modifiers, private names, class static blocks
+  2206, 2207, 2300, 2309, 2331, 2336, 2337, 2369, 2371, 2384, 2389, 2392, 2398, 2435, 2436, 2439, 2452, 2523,
+  2524, 2657, 2666, 2667, 2668, 2669, 2670, 2680, 2681, 2701, 2730, 2795, 2804, 2809, 2815, 2853, 17006,
+  17007, 17013, 17021, 18009, 18010, 18019, 18026, 18029, 18037, 18039, 18043, 18054,
 ])
 
 function isGrammarError(code: number): boolean {
@@ -191,16 +199,13 @@ function unitsAt(
         n.kind === k.ModuleDeclaration &&
         /^(?:export\s+)?declare\b/.test(code.slice(n.getStart(), n.getStart() + 40)),
     )
-  /** The piece `node` makes on its own (`chain`: its ancestors, outermost first), or undefined. */
-  const pieceOf = (node: TypeScriptNode, chain: readonly TypeScriptNode[]): string | undefined => {
-    const start = node.getStart()
-    if (node.end - start > MAX_UNIT_CHARS) return undefined
-    const text = code.slice(start, node.end)
+  /** `text` (of a node of `kind`) as a piece that parses on its own in the context `chain` (its ancestors). */
+  const wrap = (text: string, kind: number, chain: readonly TypeScriptNode[]): string | undefined => {
     const parent = chain.at(-1)
     const module = chain.at(-2)
-    if (parent === undefined || standalone.has(node.kind)) return text
-    if (expressions.has(node.kind)) return `(${text});`
-    if (members.has(node.kind)) return `class QlUnit {\n${text}\n}`
+    if (parent === undefined || standalone.has(kind)) return text
+    if (expressions.has(kind)) return `(${text});`
+    if (members.has(kind)) return `class QlUnit {\n${text}\n}`
     // a statement of a module or namespace body, in a body of the same kind
     if (module !== undefined && parent.kind === k.ModuleBlock && module.kind === k.ModuleDeclaration) {
       if (module.name?.kind === k.StringLiteral) return `declare module "ql-unit" {\n${text}\n}`
@@ -208,37 +213,60 @@ function unitsAt(
     }
     return undefined
   }
+  const moduleBody = (module: TypeScriptNode): TypeScriptNode | undefined =>
+    ts.forEachChild(module, (child) => (child.kind === k.ModuleBlock ? child : undefined))
+  /** The piece `node` makes on its own, or undefined when it is too large or not one. */
+  const pieceOf = (node: TypeScriptNode, chain: readonly TypeScriptNode[]): string | undefined => {
+    const start = node.getStart()
+    return node.end - start > MAX_UNIT_CHARS ? undefined : wrap(code.slice(start, node.end), node.kind, chain)
+  }
   const chosen = new Map<number, string>()
+  const choose = (start: number, text: string) => chosen.set(start, prologue + text + epilogue)
   for (const position of positions) {
     // a zero-width MISSING token at a statement's end belongs to that statement
-    const top = sourceFile.statements.find((s) => s.pos <= position && position <= s.end)
-    let piece: { start: number; text: string } | undefined
+    let node = sourceFile.statements.find((s) => s.pos <= position && position <= s.end)
     const chain: TypeScriptNode[] = []
-    for (let node = top; node !== undefined && piece === undefined; ) {
+    let found = false
+    while (node !== undefined && !found) {
       const text = pieceOf(node, chain)
       if (text !== undefined) {
-        piece = { start: node.getStart(), text }
+        choose(node.getStart(), text)
+        found = true
         break
       }
       const parent: TypeScriptNode = node
       chain.push(parent)
+      const body = parent.kind === k.ModuleDeclaration ? moduleBody(parent) : undefined
+      if (body !== undefined) {
+        // a large module around the position: its header is checked alone (`export global {`,
+        // `abstract namespace N {`), and is all there is to check when the position is in it
+        const header = wrap(
+          `${code.slice(parent.getStart(), body.getStart())}{}`,
+          parent.kind,
+          chain.slice(0, -1),
+        )
+        if (header === undefined) return undefined
+        choose(parent.getStart(), header)
+        if (position <= body.getStart()) found = true
+      }
       node = ts.forEachChild(parent, (child) =>
         child.pos <= position && position < child.end ? child : undefined,
       )
-      if (node === undefined) {
+      if (node === undefined && !found) {
         // on a token between children (a class's closing `}`): the member just before it
         let before: TypeScriptNode | undefined
         ts.forEachChild(parent, (child) => {
           if (child.end <= position) before = child
           return undefined
         })
-        const text = before === undefined ? undefined : pieceOf(before, chain)
-        if (before !== undefined && text !== undefined) piece = { start: before.getStart(), text }
+        const piece = before === undefined ? undefined : pieceOf(before, chain)
+        if (before !== undefined && piece !== undefined) {
+          choose(before.getStart(), piece)
+          found = true
+        }
       }
     }
-    if (piece === undefined) return undefined
-    chosen.set(piece.start, prologue + piece.text + epilogue)
-    if (chosen.size > MAX_UNITS) return undefined
+    if (!found || chosen.size > MAX_UNITS) return undefined
   }
   return [...chosen.values()]
 }
