@@ -6,8 +6,8 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config'
  */
 export function defineQlProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
-    resolve: { conditions: ['@ql/source', 'import', 'node', 'default'] },
-    ssr: { resolve: { conditions: ['@ql/source', 'import', 'node', 'default'] } },
+    resolve: { conditions: ['@ql/source', 'node', 'default'] },
+    ssr: { resolve: { conditions: ['@ql/source', 'node', 'default'] } },
     test: {
       name,
       include: ['test/**/*.test.ts'],
