@@ -85,16 +85,13 @@ const CONNECTION_LOST = new Set([
   'ENOTFOUND',
   'EPIPE',
 ])
-/** Records PostgreSQL's jsonb cannot hold (NUL, unpaired surrogates) are kept as their JSON text under this key. */
-const TEXT_KEY = 'ql:json'
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-const JSONB_UNSAFE = /\\u0000|\\ud[89a-f]/i
 
 /**
  * A {@link Checkpointer} on PostgreSQL, for runs that move between processes and machines.
  *
  * A thread is a row in `<prefix>checkpoint_threads` holding its length, and one row per record in
- * `<prefix>checkpoint_records` (`thread_id`, `seq`, `record jsonb`, primary key
+ * `<prefix>checkpoint_records` (`thread_id`, `seq`, `record json`, primary key
  * `(thread_id, seq)`). Each `append` is one statement, so one transaction: it moves the thread's
  * length from `expectedLength` to `expectedLength + records.length` (a compare-and-set on the
  * row, which PostgreSQL locks) and inserts the records in the same statement. A writer that read
@@ -187,7 +184,7 @@ export function createPostgresCheckpointer(
       } catch (error) {
         throw fail(error, `read thread "${threadId}"`)
       }
-      return rows.map((row) => fromRow(row.record))
+      return rows.map((row) => row.record as CheckpointRecord)
     },
 
     async append(threadId, expectedLength, records) {
@@ -275,7 +272,7 @@ function sqlFor(t: PostgresTables) {
   const insertRecords = (claimed: string, from: string) =>
     `INSERT INTO ${t.records} (thread_id, seq, record)
      SELECT ${claimed}.thread_id, ${from} + item.ordinality - 1, item.value
-     FROM ${claimed}, jsonb_array_elements($BATCH::jsonb) WITH ORDINALITY AS item(value, ordinality)`
+     FROM ${claimed}, json_array_elements($BATCH::json) WITH ORDINALITY AS item(value, ordinality)`
   return {
     version: `SELECT max(version) AS version FROM ${t.migrations}`,
     read: `SELECT record FROM ${t.records} WHERE thread_id = $1 ORDER BY seq`,
@@ -299,16 +296,7 @@ function sqlFor(t: PostgresTables) {
 function toRowText(record: CheckpointRecord): string {
   const text = JSON.stringify(record)
   if (typeof text !== 'string') throw invalid('A checkpoint record must be a JSON object.')
-  // jsonb rejects \u0000 and unpaired surrogates; such a record is kept whole, as its JSON text
-  return JSONB_UNSAFE.test(text) ? JSON.stringify({ [TEXT_KEY]: text }) : text
-}
-
-function fromRow(value: unknown): CheckpointRecord {
-  if (value !== null && typeof value === 'object' && !('type' in value)) {
-    const text = (value as Record<string, unknown>)[TEXT_KEY]
-    if (typeof text === 'string') return JSON.parse(text) as CheckpointRecord
-  }
-  return value as CheckpointRecord
+  return text
 }
 
 function checkThreadId(threadId: string): void {
@@ -363,7 +351,7 @@ function toStoreError(error: unknown, doing: string, secrets: readonly string[])
     })
   }
   const unavailable =
-    (sqlState !== undefined && (CONNECTION_LOST.has(sqlState) || /^(08|57P0)/.test(sqlState))) ||
+    (sqlState !== undefined && (CONNECTION_LOST.has(sqlState) || /^(0800[0-6]|57P0[1-3])$/.test(sqlState))) ||
     /Connection terminated|timeout exceeded when trying to connect/i.test(detail)
   return new PostgresCheckpointerError({
     reason: unavailable ? 'unavailable' : 'query-failed',

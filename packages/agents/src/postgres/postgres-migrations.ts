@@ -72,7 +72,9 @@ CREATE TABLE ${t.records} (
   thread_id  text   NOT NULL,
   -- the record's index in its thread's log, from 0; a taken seq cannot be written twice
   seq        bigint NOT NULL CHECK (seq >= 0),
-  record     jsonb  NOT NULL,
+  -- json, not jsonb: it keeps the record's text as written (key order, escaped NUL characters), so a resumed run
+  -- sees exactly the state an uninterrupted one would; json's ->, ->> operators still query it
+  record     json   NOT NULL,
   PRIMARY KEY (thread_id, seq)
 );`,
   },
