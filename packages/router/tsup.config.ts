@@ -8,6 +8,7 @@ export default defineConfig({
     'bedrock/index': 'src/bedrock/index.ts',
     'openai-compatible/index': 'src/openai-compatible/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { composite: false } },

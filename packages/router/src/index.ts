@@ -29,6 +29,7 @@ export type {
   RouterEventBase,
   RouterEvents,
   RouterHealth,
+  StateStoreEvent,
   TargetHealth,
   UsageEvent,
 } from './router/router-events'

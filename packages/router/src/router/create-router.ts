@@ -13,6 +13,7 @@ import { RoutedCall } from './routed-call'
 import { parseRouterConfig, type RouterConfig } from './router-config'
 import type { RouterEvents, RouterHealth } from './router-events'
 import type { RouterSettings } from './router-settings'
+import { SharedRouterState } from './shared-router-state'
 import type { Lease } from './state/target-limiter'
 import { StreamAttempt } from './stream-attempt'
 import { TargetBreaker } from './target-breaker'
@@ -72,6 +73,8 @@ class ChatRouter implements Router {
   constructor(config: RouterConfig) {
     const breaker = config.breaker === false ? undefined : config.breaker
     const events = this.#events
+    const shared =
+      config.state === undefined ? undefined : new SharedRouterState(config.state, events, () => Date.now())
     const targets = config.targets.map(
       (target, index) =>
         new TargetRuntime(
@@ -86,16 +89,10 @@ class ChatRouter implements Router {
                 rollingWindowMs: breaker?.rollingWindowMs ?? 10_000,
                 now: () => Date.now(),
                 onStateChange: (state, previous) => {
-                  if (config.state !== undefined) {
+                  if (shared !== undefined) {
                     const since = Date.now()
                     const retryAt = since + (breaker?.resetTimeoutMs ?? 30_000)
-                    Promise.resolve(
-                      config.state.setBreaker(target.id, {
-                        state,
-                        since,
-                        ...(state === 'open' ? { retryAt } : {}),
-                      }),
-                    ).catch(() => {})
+                    shared.setBreaker(target.id, { state, since, ...(state === 'open' ? { retryAt } : {}) })
                   }
                   events.emit('breaker', { targetId: target.id, state, previous })
                 },
@@ -125,7 +122,7 @@ class ChatRouter implements Router {
       fallbacks: config.fallbacks ?? {},
       anyWhen: config.targets.some((target) => target.when !== undefined),
       anyContextWindow: config.targets.some((target) => target.contextWindow !== undefined),
-      state: config.state,
+      state: shared,
       telemetry: config.telemetry === false ? undefined : createRouterTelemetry(config.telemetry),
       random: config.random ?? Math.random,
       now: () => Date.now(),
@@ -199,6 +196,7 @@ class ChatRouter implements Router {
     target.limiter.observeHeaders(response.headers)
     const duration = settings.now() - started
     target.total.record(duration)
+    settings.state?.recordLatency(target.id, 'total', duration)
     if (
       response.finishReason === 'content-filter' &&
       settings.fallbacks.contentFilter !== undefined &&
@@ -238,6 +236,7 @@ class ChatRouter implements Router {
       onFirstContent: () => span?.firstToken(),
       onFinish: (response, firstTokenMs) => {
         target.ttft.record(firstTokenMs)
+        settings.state?.recordLatency(target.id, 'ttft', firstTokenMs)
         target.limiter.observeHeaders(response.headers)
         span?.end(response)
         return this.#finished(call, target, response, attempt)

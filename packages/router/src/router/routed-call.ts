@@ -20,7 +20,7 @@ import { matchesRoute } from './state/match-route'
 import { rateLimitRetryAt, readRateLimitHeaders } from './state/read-rate-limit-headers'
 import { orderTargets } from './state/strategies'
 import type { Lease } from './state/target-limiter'
-import { readSharedState, type TargetRuntime } from './target-runtime'
+import type { TargetRuntime } from './target-runtime'
 import type { AttemptTelemetry, CallTelemetry } from './telemetry/router-telemetry'
 import { estimateRequestTokens } from './tokens/estimate-request-tokens'
 
@@ -145,11 +145,11 @@ export class RoutedCall {
    */
   async run<T>(runAttempt: AttemptRunner<T>): Promise<T> {
     const settings = this.#settings
-    if (settings.state !== undefined) await readSharedState(settings.state, this.#order, settings.now())
+    if (settings.state !== undefined) await settings.state.read(this.#order, settings.now())
     try {
       return await pRetry(
         async () => {
-          const picked = this.#pick() ?? (await this.#waitAndPick())
+          const picked = (await this.#pick()) ?? (await this.#waitAndPick())
           return await this.#attempt(picked.target, picked.lease, runAttempt)
         },
         {
@@ -230,18 +230,18 @@ export class RoutedCall {
   }
 
   /** Picks the next target and takes capacity on it, or `undefined` when none may take the call now. */
-  #pick(): { target: TargetRuntime; lease: Lease } | undefined {
+  async #pick(): Promise<{ target: TargetRuntime; lease: Lease } | undefined> {
     const next = this.#next
     this.#next = undefined
     const current = this.#current
     if (next?.kind === 'same' && current !== undefined) {
-      const lease = this.#take(current)
+      const lease = await this.#takeShared(current)
       if (lease !== undefined) return this.#chosen(current, lease)
       this.#tried.add(current.id)
     }
     for (const target of this.#candidates()) {
       if (this.#tried.has(target.id)) continue
-      const lease = this.#take(target)
+      const lease = await this.#takeShared(target)
       if (lease !== undefined) return this.#chosen(target, lease)
     }
     return undefined
@@ -262,6 +262,17 @@ export class RoutedCall {
       return this.#skip(target, 'at its limits')
     }
     return result.lease
+  }
+
+  /** {@link #take}, then the same rpm/tpm capacity across every router sharing the state store. */
+  async #takeShared(target: TargetRuntime): Promise<Lease | undefined> {
+    const lease = this.#take(target)
+    const state = this.#settings.state
+    if (lease === undefined || state?.sharesCapacity !== true) return lease
+    const shared = await state.reserve(target, lease, target.countsTokens ? this.#rateTokens() : 0)
+    if (typeof shared !== 'number') return shared
+    this.#limitedUntil.set(target.id, shared)
+    return this.#skip(target, 'at its limits')
   }
 
   #skip(target: TargetRuntime, reason: SkipReason): undefined {
@@ -354,18 +365,20 @@ export class RoutedCall {
       // a concurrency limit frees up when a call ends, at no known time: poll gently
       await abortableDelay(Math.max(wait, 1), this.signal)
       this.#tried.clear()
-      const picked = this.#pick()
+      const picked = await this.#pick()
       if (picked !== undefined) return picked
     }
   }
 
   /** Waits for capacity on a target at its limits, within the call's deadline (`waitForCapacity`). */
   async #waitForCapacity(target: TargetRuntime): Promise<Lease> {
+    const tokens = target.countsTokens ? this.#rateTokens() : 0
+    const options = { deadline: this.#deadline ?? Number.POSITIVE_INFINITY, signal: this.signal }
+    const state = this.#settings.state
     try {
-      return await target.limiter.acquire(target.countsTokens ? this.#rateTokens() : 0, {
-        deadline: this.#deadline ?? Number.POSITIVE_INFINITY,
-        ...(this.signal === undefined ? {} : { signal: this.signal }),
-      })
+      return await (state?.sharesCapacity === true
+        ? state.acquire(target, tokens, options)
+        : target.limiter.acquire(tokens, options))
     } catch (error) {
       this.#final = this.failure(error)
       throw new AbortError(this.#final)
@@ -568,9 +581,7 @@ export class RoutedCall {
   #cool(target: TargetRuntime, until: number, error: QlError): void {
     const settings = this.#settings
     if (!target.coolUntil(until)) return
-    if (settings.state !== undefined) {
-      Promise.resolve(settings.state.extendCooldown(target.id, until)).catch(() => {})
-    }
+    settings.state?.extendCooldown(target.id, until)
     if (settings.events.listenerCount('cooldown') > 0) {
       settings.events.emit('cooldown', { targetId: target.id, until, error })
     }

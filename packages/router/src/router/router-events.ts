@@ -78,6 +78,21 @@ export interface UsageEvent extends RouterEventBase {
   response: ChatResponse
 }
 
+/**
+ * The router's shared state store (`config.state`) stopped answering (`available: false`, with
+ * the failed `operation` and its `error`), or answers again (`available: true`). While it is
+ * unavailable the router routes on its own process's state; no call fails because of it.
+ */
+export interface StateStoreEvent {
+  /** The store's kind: `redis`, `memory`. */
+  store: string
+  available: boolean
+  /** The store method that failed (with `available: false`). */
+  operation?: string
+  /** Why it failed (with `available: false`); secrets removed by the store. */
+  error?: unknown
+}
+
 /** Every event a router emits, by name. Subscribe with `router.on(name, listener)`. */
 export interface RouterEvents {
   attempt: (event: AttemptEvent) => void
@@ -87,6 +102,7 @@ export interface RouterEvents {
   breaker: (event: BreakerEvent) => void
   cooldown: (event: CooldownEvent) => void
   usage: (event: UsageEvent) => void
+  'state-store': (event: StateStoreEvent) => void
 }
 
 /** What `router.health()` reports about one target. */

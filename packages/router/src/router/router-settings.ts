@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3'
 import type { RetryBudget } from './retry-budget'
 import type { RouterFallbacks, RouterTimeouts } from './router-config'
 import type { RouterEvents } from './router-events'
-import type { RouterStateStore } from './state/router-state-store'
+import type { SharedRouterState } from './shared-router-state'
 import type { BuiltInStrategy, StrategyFunction } from './state/strategies'
 import type { TargetRuntime } from './target-runtime'
 import type { RouterTelemetry } from './telemetry/router-telemetry'
@@ -28,7 +28,8 @@ export interface RouterSettings {
   /** Whether any target routes conditionally, counts tokens or has a context window. */
   readonly anyWhen: boolean
   readonly anyContextWindow: boolean
-  readonly state: RouterStateStore | undefined
+  /** The link to `config.state`, when the router has a store. */
+  readonly state: SharedRouterState | undefined
   /** Spans and metrics; `undefined` when turned off. */
   readonly telemetry: RouterTelemetry | undefined
   readonly random: () => number

@@ -2,7 +2,6 @@ import type { ChatModel, ChatRequest, ChatResponse, Cost } from '@ql/provider'
 import { blendedPricePerMTokens, computeCost, findPricing, type ModelPricing } from './cost/pricing'
 import type { RouterTarget } from './router-config'
 import { LatencyTracker } from './state/latency-tracker'
-import type { RouterStateStore } from './state/router-state-store'
 import { TargetLimiter } from './state/target-limiter'
 import type { TargetView } from './state/target-view'
 import type { TargetBreaker } from './target-breaker'
@@ -18,6 +17,9 @@ export class TargetRuntime {
   /** Time to first token of streams, and total time of `generate` calls: apart, as strategies compare like with like. */
   readonly ttft = new LatencyTracker()
   readonly total = new LatencyTracker()
+  /** The latency averages every router sharing the state store measured (see `SharedRouterState.read`). */
+  sharedTtftMs: number | undefined
+  sharedTotalMs: number | undefined
   /** Epoch ms before which the target takes no calls (a provider hint, a rate limit); only grows. */
   cooldownUntil = 0
   /** Whether the limiter needs a token estimate (a tpm limit). */
@@ -56,7 +58,9 @@ export class TargetRuntime {
       weight: this.config.weight ?? 1,
       priority: this.config.priority ?? 0,
       inFlight: this.limiter.inFlight,
-      latencyMs: (streaming ? this.ttft : this.total).value,
+      latencyMs: streaming
+        ? (this.sharedTtftMs ?? this.ttft.value)
+        : (this.sharedTotalMs ?? this.total.value),
       costPerMTokens: pricing === undefined ? undefined : blendedPricePerMTokens(pricing),
       tags: this.config.tags ?? [],
     }
@@ -80,32 +84,5 @@ export class TargetRuntime {
     const pricing = findPricing(provider, modelId)
     if (this.#pricing.size < 64) this.#pricing.set(key, pricing)
     return pricing
-  }
-}
-
-/**
- * Learns what other routers sharing the store know: cooldowns they set and breakers they opened
- * (a breaker open elsewhere keeps the target out here until its probe time). A store that fails
- * is ignored: the call goes on with this process's own state.
- */
-export async function readSharedState(
-  store: RouterStateStore,
-  targets: readonly TargetRuntime[],
-  now: number,
-): Promise<void> {
-  try {
-    const snapshots = await store.readTargets(targets.map((target) => target.id))
-    snapshots.forEach((snapshot, index) => {
-      const target = targets[index]
-      if (target === undefined) return
-      if (snapshot.cooldownUntil !== undefined && snapshot.cooldownUntil > now)
-        target.coolUntil(snapshot.cooldownUntil)
-      const breaker = snapshot.breaker
-      if (breaker?.state === 'open' && breaker.retryAt !== undefined && breaker.retryAt > now) {
-        target.coolUntil(breaker.retryAt)
-      }
-    })
-  } catch {
-    // the shared store is unreachable: route on local state
   }
 }
