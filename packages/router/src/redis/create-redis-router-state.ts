@@ -86,9 +86,10 @@ export interface RedisRouterState extends RouterStateStore {
   reserveCapacity(targetId: string, request: CapacityRequest): Promise<CapacityReservation>
   settleCapacity(targetId: string, reservationId: string, actualTokens: number): Promise<void>
   /**
-   * Resolves once the store's own connection is up (at once for a client you passed in); rejects
-   * with a `RouterStateUnavailableError` when it is not up within `timeoutMs` (default 5000).
-   * Routing never needs this: until Redis answers, the router routes on local state.
+   * Resolves once the store's own connection is up, at first or after an outage (at once for a
+   * client you passed in); rejects with a `RouterStateUnavailableError` when it is not up within
+   * `timeoutMs` (default 5000). Routing never needs this: until Redis answers, the router routes
+   * on local state.
    */
   ready(timeoutMs?: number): Promise<void>
   /** Deletes every key under the prefix (SCAN + UNLINK); returns how many. For tests and resets. */
@@ -102,6 +103,8 @@ interface OwnedClient {
   readonly isReady: boolean
   close(): Promise<void>
   destroy(): void
+  once(event: 'ready', listener: () => void): unknown
+  off(event: 'ready', listener: () => void): unknown
 }
 
 const WINDOW_MS = 60_000
@@ -146,7 +149,6 @@ class RedisStore implements RedisRouterState {
   readonly prefix: string
   readonly #client: RedisCommandClient
   readonly #owned: OwnedClient | undefined
-  readonly #connected: Promise<unknown>
   readonly #now: () => number
   readonly #alpha: string
   readonly #timeoutMs: number
@@ -182,13 +184,11 @@ class RedisStore implements RedisRouterState {
       client.on('error', () => {})
       this.#owned = client
       this.#client = client as unknown as RedisCommandClient
-      this.#connected = client.connect()
-      this.#connected.catch(() => {})
+      client.connect().catch(() => {})
     } else if (connection.client !== undefined && typeof connection.client.sendCommand === 'function') {
       this.#secrets = []
       this.#owned = undefined
       this.#client = connection.client
-      this.#connected = Promise.resolve()
     } else {
       throw configError('connection', 'createRedisRouterState needs { url: "redis://..." } or { client }')
     }
@@ -300,7 +300,21 @@ class RedisStore implements RedisRouterState {
   }
 
   async ready(timeoutMs = 5_000): Promise<void> {
-    await this.#withTimeout('ready', this.#connected, timeoutMs)
+    const client = this.#owned
+    if (client === undefined || client.isReady) return
+    let onReady: (() => void) | undefined
+    try {
+      await this.#withTimeout(
+        'ready',
+        new Promise<void>((resolve) => {
+          onReady = resolve
+          client.once('ready', resolve)
+        }),
+        timeoutMs,
+      )
+    } finally {
+      if (onReady !== undefined) client.off('ready', onReady)
+    }
   }
 
   async clear(): Promise<number> {

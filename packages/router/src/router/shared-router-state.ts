@@ -101,15 +101,11 @@ export class SharedRouterState {
         lease.release(actualTokens)
         if (released) return
         released = true
-        if (
-          actualTokens !== undefined &&
-          actualTokens !== tokens &&
-          this.store.settleCapacity !== undefined
-        ) {
-          this.#write('settleCapacity', () =>
-            this.store.settleCapacity?.(target.id, reservationId, actualTokens),
-          )
-        }
+        // only a tpm window cares how many tokens the call really used
+        if (limits.tpm === undefined || actualTokens === undefined || actualTokens === tokens) return
+        this.#write('settleCapacity', () =>
+          this.store.settleCapacity?.(target.id, reservationId, actualTokens),
+        )
       },
     }
   }
