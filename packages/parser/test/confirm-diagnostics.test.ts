@@ -76,7 +76,9 @@ const invalidFlagged: [string, string, Partial<ParseCodeOptions>?][] = [
   ['json', '{ "a": [1, 2,,], }\n', { language: 'jsonc' }],
 ]
 
-describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compiler)', () => {
+describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compiler)', {
+  timeout: FIRST_USE_TIMEOUT_MS,
+}, () => {
   it.each(validFlagged.filter(([language]) => language !== 'json'))(
     '%s accepts valid code the grammar flags: %j',
     async (language, code, options) => {
@@ -258,7 +260,9 @@ describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compil
   })
 })
 
-describe('confirmDiagnostics: JSON (JSON.parse, JSONC rules by file name)', () => {
+describe('confirmDiagnostics: JSON (JSON.parse, JSONC rules by file name)', {
+  timeout: FIRST_USE_TIMEOUT_MS,
+}, () => {
   it.each(validFlagged.filter(([language]) => language === 'json'))(
     'accepts JSONC where JSONC is the format: %j %j',
     async (language, code, options) => {
@@ -336,7 +340,7 @@ describe('confirmDiagnostics: JSON (JSON.parse, JSONC rules by file name)', () =
   })
 })
 
-describe.runIf(hasBash)('confirmDiagnostics: Bash (bash -n)', () => {
+describe.runIf(hasBash)('confirmDiagnostics: Bash (bash -n)', { timeout: FIRST_USE_TIMEOUT_MS }, () => {
   it.each([
     'for i do\n  echo "$i"\ndone\n',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
@@ -390,7 +394,7 @@ describe.runIf(hasBash)('confirmDiagnostics: Bash (bash -n)', () => {
   })
 })
 
-describe('confirmDiagnostics: when bash cannot answer', () => {
+describe('confirmDiagnostics: when bash cannot answer', { timeout: FIRST_USE_TIMEOUT_MS }, () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ql-fake-bash-'))
@@ -430,7 +434,7 @@ describe('confirmDiagnostics: when bash cannot answer', () => {
   })
 })
 
-describe('confirmDiagnostics: other languages', () => {
+describe('confirmDiagnostics: other languages', { timeout: FIRST_USE_TIMEOUT_MS }, () => {
   it('returns the diagnostics unchanged for languages without a confirmer, and for none', async () => {
     const diagnostics = [{ message: 'x' }] as never[]
     expect(await confirmDiagnostics('python', 'def f(:\n', diagnostics)).toBe(diagnostics)
