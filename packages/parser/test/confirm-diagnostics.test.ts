@@ -1,6 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { confirmDiagnostics } from '../src/verify/confirm-diagnostics'
 import { isJsoncName, jsonAccepts, stripJsonc } from '../src/verify/confirm-json'
@@ -259,6 +260,40 @@ describe('confirmDiagnostics: JavaScript, TypeScript, TSX (the TypeScript compil
     })
   })
 })
+
+/** Node's own type declarations, written by people none of us are: a real corpus the grammar flags. */
+const typesNode = (() => {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('@types/node/package.json'))
+  } catch {
+    return undefined
+  }
+})()
+
+describe.runIf(typesNode !== undefined)(
+  'confirmDiagnostics: a real corpus (@types/node)',
+  { timeout: 120_000 },
+  () => {
+    it('leaves no diagnostics on any of its declaration files, and still flags a broken copy of each', async () => {
+      const files = readdirSync(typesNode as string).filter((name) => name.endsWith('.d.ts'))
+      expect(files.length).toBeGreaterThan(40)
+      const flagged: string[] = []
+      for (const name of files) {
+        const code = readFileSync(join(typesNode as string, name), 'utf8')
+        const { raw, confirmed } = await both(code, { language: 'typescript', filename: name })
+        expect({ name, confirmed }).toEqual({ name, confirmed: [] })
+        if (raw === 0) continue
+        flagged.push(name)
+        // misses must not rise: the same file with its last `}` removed stays flagged
+        const broken = code.slice(0, code.lastIndexOf('}')) + code.slice(code.lastIndexOf('}') + 1)
+        const after = await both(broken, { language: 'typescript', filename: name })
+        expect({ name, flagged: after.confirmed.length > 0 }).toEqual({ name, flagged: true })
+      }
+      // the grammar flags a good share of them (14 of 66 in @types/node 20.19)
+      expect(flagged.length).toBeGreaterThan(0)
+    })
+  },
+)
 
 describe('confirmDiagnostics: JSON (JSON.parse, JSONC rules by file name)', {
   timeout: FIRST_USE_TIMEOUT_MS,
