@@ -10,7 +10,7 @@ export default defineConfig({
     // vitest's default in run mode is one worker fewer than the cores: a single worker on a
     // 2-core machine, with the second core idle whenever no child process (build, npm) runs
     maxWorkers: Math.max(2, availableParallelism()),
-    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts', 'test/vitest.config.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '.tmp/vitest-report.json' },
     coverage: {
