@@ -23,6 +23,7 @@ export default defineConfig({
         'packages/router/src/**': { lines: 80 },
         'packages/parser/src/**': { lines: 80 },
         'packages/agents/src/**': { lines: 80 },
+        'packages/k8s-runner/src/**': { lines: 80 },
       },
     },
   },

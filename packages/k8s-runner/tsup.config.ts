@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'postgres/index': 'src/postgres/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: { compilerOptions: { composite: false } },
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+})
