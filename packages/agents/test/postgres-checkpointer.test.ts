@@ -71,6 +71,7 @@ describeWithPostgres('PostgreSQL checkpointer: migrations', () => {
         [schema],
       )
       expect(rows.map((row) => row.table_name)).toEqual([
+        'ql_checkpoint_blobs',
         'ql_checkpoint_migrations',
         'ql_checkpoint_records',
         'ql_checkpoint_threads',
@@ -214,6 +215,35 @@ describeWithPostgres('PostgreSQL checkpointer: writes', () => {
     }
     expect(texts[1]).toBe(texts[0])
     expect(JSON.stringify(await store.read('order'))).toContain('"scores":{"zz":1,"b":2,"aaa":3}')
+  })
+
+  it('keeps large node outputs in its blob table: the record holds the reference, a resume reads the value back', async () => {
+    const big = 'x'.repeat(100_000)
+    const build = () =>
+      createGraph({ state: z.object({ text: z.string(), done: z.boolean() }) })
+        .addNode('write', () => ({ text: big }))
+        .addNode('ask', () => ({ done: interrupt<boolean>('ok?') }))
+        .addEdge(START, 'write')
+        .addEdge('write', 'ask')
+        .addEdge('ask', END)
+        .compile({ checkpointer: store, blobs: { store: store.blobs, thresholdBytes: 1_000 } })
+    await build().run({ text: '', done: false }, { threadId: 'blobs' })
+    const done = await build().resume('blobs', true)
+    expect(done.state.text).toBe(big)
+    const log = JSON.stringify(await store.read('blobs'))
+    expect(log.length).toBeLessThan(5_000)
+    expect(log).toContain('$qlBlob')
+    const schema = schemas.get(store) as string
+    const { rows } = await pool.query(
+      `SELECT key, length(json) AS bytes FROM "${schema}".ql_checkpoint_blobs`,
+    )
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.bytes).toBe(big.length + 2)
+    expect(await store.blobs.get(rows[0]?.key)).toBe(JSON.stringify(big))
+    expect(await store.blobs.get('missing')).toBeUndefined()
+    await store.blobs.put(rows[0]?.key, JSON.stringify(big))
+    await expect(store.blobs.put('', '1')).rejects.toMatchObject({ reason: 'invalid-input' })
+    await expect(store.blobs.put('k', 'a\u0000')).rejects.toMatchObject({ reason: 'invalid-input' })
   })
 
   it('refuses thread ids PostgreSQL text cannot hold, and bad lengths, with a typed error', async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import type { BlobStore } from '../checkpoint/blob-store'
 import type { CheckpointRecord } from '../checkpoint/checkpoint-record'
 import type { Checkpointer } from '../checkpoint/checkpointer'
 import { CheckpointConflictError } from '../errors/graph-errors'
@@ -75,6 +76,13 @@ export interface PostgresCheckpointer extends Checkpointer {
   [Symbol.asyncDispose](): Promise<void>
   /** The pool the checkpointer queries. */
   readonly pool: PostgresPool
+  /**
+   * A {@link BlobStore} in the same database (`<prefix>checkpoint_blobs`), shared by every replica:
+   * `compile({ checkpointer, blobs: { store: checkpointer.blobs } })` keeps node outputs above the
+   * threshold (64 KiB of JSON by default) out of the records. Blobs are keyed by content and
+   * shared between threads, so deleting a thread leaves them.
+   */
+  readonly blobs: BlobStore
 }
 
 const CONNECTION_LOST = new Set([
@@ -100,8 +108,9 @@ const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBF
  * error. No update is ever lost.
  *
  * Run `await checkpointer.migrate()` once (every replica may) before the first run, or apply
- * {@link postgresCheckpointerSql} yourself. Values too big for a row are best kept out of
- * checkpoints with `compile({ blobs })`.
+ * {@link postgresCheckpointerSql} yourself. Keep large node outputs out of the records with
+ * `compile({ blobs: { store: checkpointer.blobs } })`: values above the threshold go to a blob
+ * table in the same database and the record keeps their SHA-256.
  *
  * ```ts
  * const checkpointer = createPostgresCheckpointer({ connectionString: process.env.DATABASE_URL! })
@@ -174,6 +183,29 @@ export function createPostgresCheckpointer(
 
   return {
     pool,
+
+    blobs: {
+      async put(key, json) {
+        checkBlob(key, json)
+        await ensureReady()
+        try {
+          await pool.query(statements.putBlob, [key, json])
+        } catch (error) {
+          throw fail(error, `store blob ${key}`)
+        }
+      },
+      async get(key) {
+        checkBlob(key, '')
+        await ensureReady()
+        try {
+          const { rows } = await pool.query(statements.getBlob, [key])
+          const json = rows[0]?.json
+          return typeof json === 'string' ? json : undefined
+        } catch (error) {
+          throw fail(error, `read blob ${key}`)
+        }
+      },
+    },
 
     async read(threadId) {
       checkThreadId(threadId)
@@ -288,6 +320,8 @@ function sqlFor(t: PostgresTables) {
        WHERE thread_id = $1 AND length = $2
        RETURNING thread_id
      ) ${insertRecords('claimed', '$2').replace('$BATCH', '$4')}`,
+    putBlob: `INSERT INTO ${t.blobs} (key, json) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+    getBlob: `SELECT json FROM ${t.blobs} WHERE key = $1`,
     deleteThread: `DELETE FROM ${t.threads} WHERE thread_id = $1`,
     deleteRecords: `DELETE FROM ${t.records} WHERE thread_id = $1`,
   }
@@ -307,6 +341,15 @@ function checkThreadId(threadId: string): void {
       `The thread id ${JSON.stringify(threadId)} cannot be stored in PostgreSQL: it holds a NUL character or an unpaired surrogate.`,
     )
   }
+}
+
+function checkBlob(key: string, json: string): void {
+  if (typeof key !== 'string' || key === '' || key.includes('\u0000') || typeof json !== 'string') {
+    throw invalid('A blob needs a non-empty string key and its JSON text.')
+  }
+  // JSON.stringify escapes NUL; a raw one would not fit in a text column
+  if (json.includes('\u0000'))
+    throw invalid(`The blob ${key} is not JSON text: it holds a raw NUL character.`)
 }
 
 function passwordOf(connectionString: string): string | undefined {

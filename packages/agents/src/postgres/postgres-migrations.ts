@@ -22,6 +22,7 @@ export interface PostgresTables {
   schema: string
   threads: string
   records: string
+  blobs: string
   migrations: string
   /** A stable key for the advisory lock that serialises migrations of these tables. */
   lockKey: string
@@ -52,6 +53,7 @@ export function postgresTables(options: PostgresTableOptions = {}): PostgresTabl
     schema: `"${schema}"`,
     threads: table('checkpoint_threads'),
     records: table('checkpoint_records'),
+    blobs: table('checkpoint_blobs'),
     migrations: table('checkpoint_migrations'),
     lockKey: `${schema}.${prefix}checkpoint`,
   }
@@ -60,7 +62,7 @@ export function postgresTables(options: PostgresTableOptions = {}): PostgresTabl
 const STEPS: readonly { version: number; name: string; sql: (t: PostgresTables) => string }[] = [
   {
     version: 1,
-    name: 'create checkpoint threads and records',
+    name: 'create checkpoint threads, records and blobs',
     sql: (t) => `CREATE TABLE ${t.threads} (
   thread_id  text        PRIMARY KEY,
   -- how many records the thread has: the compare-and-set of every append
@@ -76,6 +78,12 @@ CREATE TABLE ${t.records} (
   -- sees exactly the state an uninterrupted one would; json's ->, ->> operators still query it
   record     json   NOT NULL,
   PRIMARY KEY (thread_id, seq)
+);
+CREATE TABLE ${t.blobs} (
+  -- the SHA-256 of the value's JSON: compile({ blobs }) keeps this reference in the record instead
+  key        text        PRIMARY KEY,
+  json       text        NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
 ]
