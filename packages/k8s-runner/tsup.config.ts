@@ -4,7 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
-    'postgres/index': 'src/postgres/index.ts',
+    'worker/bin': 'src/worker/bin.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { composite: false } },

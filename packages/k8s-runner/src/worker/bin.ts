@@ -3,6 +3,13 @@
 // created for and hands the result back to the executor (see runWorker).
 import { workerMain } from './run-worker'
 
-const exitCode = await workerMain()
-// the node may leave handles open (timers, sockets): the task is done, so is the process
-process.stdout.write('', () => process.exit(exitCode))
+workerMain().then(
+  (exitCode) => {
+    // the node may leave handles open (timers, sockets): the task is done, so is the process
+    process.stdout.write('', () => process.exit(exitCode))
+  },
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

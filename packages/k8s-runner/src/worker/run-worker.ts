@@ -3,7 +3,14 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { BlobStore, ExecutorTask, TaskResult } from '@ql/agents'
-import { AbortedError, InvalidRequestError, type QlErrorJSON, redactSecrets, toQlError } from '@ql/provider'
+import {
+  AbortedError,
+  InvalidRequestError,
+  type QlErrorJSON,
+  redactSecrets,
+  toQlError,
+  UnknownError,
+} from '@ql/provider'
 import { PayloadTooLargeError } from '../errors/kubernetes-errors'
 import {
   RESULT_LINE_PREFIX,
@@ -76,7 +83,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<WorkerOutc
     const exportName = options.exportName ?? env[WORKER_ENV.exportName] ?? 'graph'
     const graph = await graphFrom(loaded, exportName, modulePath)
     if (storeExport !== undefined) store = await storeFrom(loaded, storeExport, modulePath)
-    result = await graph.executeTask(task, options.signal ?? new AbortController().signal)
+    result = await untilSettled(graph.executeTask(task, options.signal ?? new AbortController().signal), node)
   } catch (error) {
     exitCode = 1
     result = { kind: 'error', error: toQlError(error).toJSON() }
@@ -158,6 +165,34 @@ export async function workerMain(argv: string[] = process.argv.slice(2)): Promis
   )
   const outcome = await runWorker({ ...options, signal: controller.signal })
   return outcome.exitCode
+}
+
+/**
+ * Resolves with the task's result, or with an error when the node's promise can no longer settle:
+ * Node is about to exit because nothing is left to wait for (a promise nobody resolves).
+ */
+function untilSettled(running: Promise<TaskResult>, node: string): Promise<TaskResult> {
+  return new Promise((resolve, reject) => {
+    const onBeforeExit = () => {
+      resolve({
+        kind: 'error',
+        error: new UnknownError({
+          message: `Node "${node}" never finished: its promise was still pending when the worker had nothing left to wait for (a promise nobody resolves?).`,
+        }).toJSON(),
+      })
+    }
+    process.once('beforeExit', onBeforeExit)
+    running.then(
+      (result) => {
+        process.off('beforeExit', onBeforeExit)
+        resolve(result)
+      },
+      (error: unknown) => {
+        process.off('beforeExit', onBeforeExit)
+        reject(error)
+      },
+    )
+  })
 }
 
 function readTask(file: string): ExecutorTask {
