@@ -5,7 +5,7 @@ import { buildRepoMap } from '@ql/parser'
 import type { ChatModel, ChatRequest } from '@ql/provider'
 import type { Router } from '@ql/router'
 import { z } from 'zod'
-import { checkRelativePath, filesFromAnswer, mergeFiles } from './generated-files'
+import { checkRelativePath, filesFromAnswer, type GeneratedFile, mergeFiles } from './generated-files'
 import { PLAN_SYSTEM, REPAIR_SYSTEM, repairPrompt, taskPrompt, WRITE_SYSTEM, writePrompt } from './prompts'
 import { type FileProblem, validateFiles } from './validate-files'
 
@@ -31,6 +31,8 @@ export const codegenState = z.object({
   repoMap: z.string().default(''),
   plan: z.string().default(''),
   files: z.array(fileSchema).default([]),
+  /** Files of the latest answer whose path could not be written (absolute, `..`): not kept. */
+  rejected: z.array(z.object({ path: z.string(), reason: z.string() })).default([]),
   /** The latest validation's problems. */
   problems: z.array(problemSchema).default([]),
   /** Files in a language the parser does not know (written unchecked). */
@@ -156,12 +158,21 @@ export function createCodegenGraph(
         system: WRITE_SYSTEM,
         messages: [{ role: 'user', content: writePrompt(state.task, state.repoMap, state.plan) }],
       })
-      return { ...update, files: filesFromAnswer(text), attempts: state.attempts + 1 }
+      const { files, rejected } = splitByPath(filesFromAnswer(text))
+      return { ...update, files, rejected, attempts: state.attempts + 1 }
     })
     .addNode('validate', async (state, context) => {
       const validation = await validateFiles(state.files, context.signal)
-      const problems: FileProblem[] = [...pathProblems(state.files), ...validation.problems]
-      if (state.files.length === 0) {
+      const problems: FileProblem[] = [
+        ...state.rejected.map((file) =>
+          wholeFile(
+            file.path,
+            `cannot write this path (${file.reason}); use a path relative to the project root`,
+          ),
+        ),
+        ...validation.problems,
+      ]
+      if (state.files.length === 0 && state.rejected.length === 0) {
         problems.push(
           wholeFile('(answer)', 'no files found: put each file in a fenced block named by its path'),
         )
@@ -182,17 +193,14 @@ export function createCodegenGraph(
         system: REPAIR_SYSTEM,
         messages: [{ role: 'user', content: repairPrompt(state.task, state.files, state.problems) }],
       })
-      return {
-        ...update,
-        files: mergeFiles(state.files, filesFromAnswer(text)),
-        attempts: state.attempts + 1,
-      }
+      const { files, rejected } = splitByPath(filesFromAnswer(text))
+      return { ...update, files: mergeFiles(state.files, files), rejected, attempts: state.attempts + 1 }
     })
     .addNode('save', async (state, context) => {
       const written: string[] = []
       for (const file of state.files) {
         const checked = checkRelativePath(file.path)
-        if (!checked.ok) continue
+        if (!checked.ok) continue // never kept (splitByPath); checked again before any write
         const target = join(resolve(state.outDir), checked.path)
         await mkdir(dirname(target), { recursive: true })
         // write beside, then rename: a Ctrl-C never leaves a half-written file
@@ -213,13 +221,19 @@ export function createCodegenGraph(
     .compile({ checkpointer })
 }
 
-function pathProblems(files: readonly { path: string }[]): FileProblem[] {
-  return files.flatMap((file) => {
+/** Files whose path can be written (normalised), and the others with the reason. */
+function splitByPath(answer: readonly GeneratedFile[]): {
+  files: GeneratedFile[]
+  rejected: { path: string; reason: string }[]
+} {
+  const files: GeneratedFile[] = []
+  const rejected: { path: string; reason: string }[] = []
+  for (const file of answer) {
     const checked = checkRelativePath(file.path)
-    return checked.ok
-      ? []
-      : [wholeFile(file.path, `cannot write this path (${checked.reason}); use a relative path`)]
-  })
+    if (checked.ok) files.push({ path: checked.path, content: file.content })
+    else rejected.push({ path: file.path, reason: checked.reason })
+  }
+  return { files, rejected }
 }
 
 function wholeFile(path: string, message: string): FileProblem {

@@ -68,7 +68,15 @@ describe('the offline demo (a child process, real SDKs against the loopback fake
     'stops on SIGINT with exit code 130, and the same --thread resumes without re-running completed steps',
     async () => {
       const dir = join(scratch, 'resume')
-      const args = ['--json', '--out', join(dir, 'out'), '--state-dir', join(dir, 'state'), '--thread', 'resume-me']
+      const args = [
+        '--json',
+        '--out',
+        join(dir, 'out'),
+        '--state-dir',
+        join(dir, 'state'),
+        '--thread',
+        'resume-me',
+      ]
       let interrupted = false
       // slow chunks, so the write step is still streaming when the signal arrives
       const first = await runCli([...args, '--offline-delay', '20'], {

@@ -36,7 +36,10 @@ export interface CliRun {
  */
 export function runCli(
   args: readonly string[],
-  options: { cwd: string; onEvent?: (event: CliEvent, child: { kill(signal: NodeJS.Signals): void }) => void },
+  options: {
+    cwd: string
+    onEvent?: (event: CliEvent, child: { kill(signal: NodeJS.Signals): void }) => void
+  },
 ): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
   for (const name of CREDENTIALS) delete env[name]
@@ -71,7 +74,9 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`the CLI did not finish in ${CHILD_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`))
+      reject(
+        new Error(`the CLI did not finish in ${CHILD_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`),
+      )
     }, CHILD_TIMEOUT_MS)
     child.on('error', (error) => {
       clearTimeout(timer)
