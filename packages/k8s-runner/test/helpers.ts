@@ -14,7 +14,7 @@ export const PROCESS_TEST_TIMEOUT = 180_000
 export const BUNDLE_TIMEOUT = 120_000
 
 /** Bundles a TypeScript entry (Node 20 cannot run .ts) and returns the .mjs path. */
-export async function bundle(entry: string, name: string): Promise<string> {
+export async function bundle(entry: string, name: string, external: string[] = []): Promise<string> {
   mkdirSync(BUNDLES, { recursive: true })
   const outfile = join(BUNDLES, `${name}.mjs`)
   await build({
@@ -25,6 +25,7 @@ export async function bundle(entry: string, name: string): Promise<string> {
     target: 'node20',
     conditions: ['@ql/source'],
     outfile,
+    external,
     logLevel: 'silent',
     // CommonJS dependencies bundled into ESM need a require
     banner: {

@@ -77,7 +77,8 @@ export interface FakeCluster {
   /** How many watch streams are open. */
   readonly openWatches: number
   /**
-   * Resolves once `predicate` holds, checking now and after every change to the cluster's objects;
+   * Resolves once `predicate` holds, checking now, after every change to the cluster's objects and
+   * after every request served;
    * rejects after `timeoutMs` (default 60,000) with `message`.
    */
   waitFor(predicate: () => boolean, options?: { timeoutMs?: number; message?: string }): Promise<void>
@@ -160,6 +161,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     requests.push(entry)
     response.on('finish', () => {
       entry.status = response.statusCode
+      for (const check of [...waiters]) check()
     })
     if (request.headers.authorization !== `Bearer ${token}`) {
       throw new StatusError(401, 'Unauthorized', 'Unauthorized')
