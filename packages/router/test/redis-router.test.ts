@@ -1,5 +1,5 @@
 import { AllTargetsFailedError } from '@ql/provider'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRouter, type Router, type StateStoreEvent } from '../src/index'
 import { createRedisRouterState, type RedisRouterState } from '../src/redis/index'
 import {
@@ -77,6 +77,39 @@ describeWithRedis('createRouter with the Redis state store', () => {
     cleanups.push(() => raw.destroy())
     await expect.poll(async () => Number(await raw.hGet(`${prefix}k:t`, '#sum'))).toBe(15)
     expect((await router.generate({ ...request, maxTokens: 1_000 })).text).toBe('two')
+  })
+
+  it('waitForCapacity waits for the shared window to slide, or gives up when it cannot before the deadline', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    cleanups.push(() => vi.useRealTimers())
+    const target = await fakeTarget('openai', [ok('a1'), ok('a2'), ok('b after the window slid')])
+    cleanups.push(() => closeAll(target))
+    const prefix = testPrefix()
+    const make = async (timeoutMs: number) =>
+      createRouter({
+        targets: [{ id: 't', model: target.model, limits: { rpm: 2 } }],
+        state: await redisState(prefix),
+        waitForCapacity: true,
+        timeouts: { totalMs: timeoutMs },
+      })
+    const a = await make(120_000)
+    const impatient = await make(5_000)
+    const patient = await make(120_000)
+    for (const router of [a, impatient, patient]) track(router)
+    expect((await a.generate(request)).text).toBe('a1')
+    expect((await a.generate(request)).text).toBe('a2')
+
+    // the window has room again only in 60 s, after this call's deadline
+    const error = await failure(impatient.generate(request))
+    expect(error.code).toBe('rate_limited')
+    expect(error.message).toContain('shares with other routers')
+
+    const waiting = patient.generate(request)
+    // let it reach the wait (real Redis round trips), then move the clock past the window
+    await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect((await waiting).text).toBe('b after the window slid')
+    expect(target.requests).toHaveLength(3)
   })
 
   it('shares cooldowns, breakers and latencies between routers', async () => {
