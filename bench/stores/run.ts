@@ -75,6 +75,8 @@ interface Case {
 const fileRoot = mkdtempSync(join(tmpdir(), 'ql-bench-stores-'))
 const schema = `ql_bench_${randomBytes(4).toString('hex')}`
 let postgres: PostgresCheckpointer | undefined
+/** The same tables through connections with synchronous_commit=off: commits return before the WAL flush. */
+let postgresLazyCommit: PostgresCheckpointer | undefined
 let postgresSkipped: string | undefined
 try {
   postgres = createPostgresCheckpointer(
@@ -82,6 +84,10 @@ try {
     { schema },
   )
   await postgres.migrate()
+  postgresLazyCommit = createPostgresCheckpointer(
+    { connectionString: postgresUrl, poolConfig: { max: 4, options: '-c synchronous_commit=off' } },
+    { schema },
+  )
 } catch (error) {
   postgresSkipped = error instanceof Error ? error.message : String(error)
   await postgres?.close()
@@ -104,11 +110,14 @@ if (postgres !== undefined) {
     { label: 'PostgreSQL', durability: 'sync', store: () => shared },
     { label: 'PostgreSQL, async', durability: 'async', store: () => shared },
   )
+  const lazy = postgresLazyCommit as PostgresCheckpointer
+  cases.push({ label: 'PostgreSQL, synchronous_commit=off', durability: 'sync', store: () => lazy })
 }
 
 interface Sample {
   msPerStep: number
   writesPerSecond: number
+  mean: number
   p50: number
   p99: number
 }
@@ -139,6 +148,7 @@ for (const round of [-1, ...Array.from({ length: rounds }, (_, r) => r)]) {
     samples.get(c.label)?.push({
       msPerStep: elapsed / N,
       writesPerSecond: latencies.length / (elapsed / 1000),
+      mean: latencies.reduce((sum, x) => sum + x, 0) / Math.max(1, latencies.length),
       p50: at(0.5),
       p99: at(0.99),
     })
@@ -160,6 +170,7 @@ console.table(
       'µs per step': (s.msPerStep * 1000).toFixed(1),
       'vs none': none ? '' : `${(s.msPerStep / baseline).toFixed(1)}×`,
       'checkpoint writes/s': none ? '' : s.writesPerSecond.toFixed(0),
+      'write mean ms': none ? '' : s.mean.toFixed(3),
       'write p50 ms': none ? '' : s.p50.toFixed(3),
       'write p99 ms': none ? '' : s.p99.toFixed(3),
     }
@@ -216,4 +227,5 @@ rmSync(fileRoot, { recursive: true, force: true })
 if (postgres !== undefined) {
   await postgres.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
   await postgres.close()
+  await postgresLazyCommit?.close()
 }
