@@ -13,12 +13,19 @@ import { createTerminalReporter, shouldColor } from './terminal-reporter'
 /** Where the CLI writes, and what it reads; `process`'s by default. */
 export interface CliIo {
   env: NodeJS.ProcessEnv
-  stdout: { write(text: string): unknown; isTTY?: boolean }
+  stdout: {
+    write(text: string): unknown
+    isTTY?: boolean
+    on?(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown
+  }
   stderr: { write(text: string): unknown }
 }
 
-/** Exit codes: 0 clean, 1 problems left or an error, 2 bad command line, 130 interrupted. */
-export const EXIT = { clean: 0, failed: 1, usage: 2, interrupted: 130 } as const
+/**
+ * Exit codes: 0 clean, 1 problems left or an error, 2 bad command line, 130 interrupted, 141 the
+ * output was closed (`| head`): the run stops as on Ctrl-C and can be resumed.
+ */
+export const EXIT = { clean: 0, failed: 1, usage: 2, interrupted: 130, outputClosed: 141 } as const
 
 /**
  * Runs the agent for a command line and returns the exit code. SIGINT and SIGTERM stop the run
@@ -38,12 +45,20 @@ export async function main(args: readonly string[], io: CliIo = process): Promis
     io.stdout.write(HELP)
     return EXIT.clean
   }
-  const write = (text: string) => io.stdout.write(text)
+  const controller = new AbortController()
+  let outputClosed = false
+  io.stdout.on?.('error', (error) => {
+    // the reader went away (EPIPE): stop quietly, as on Ctrl-C
+    outputClosed = true
+    controller.abort(new AbortedError({ message: `output closed (${error.code ?? error.message})` }))
+  })
+  const write = (text: string) => {
+    if (!outputClosed) io.stdout.write(text)
+  }
   const reporter = options.json
     ? createJsonReporter(write)
     : createTerminalReporter(write, { color: shouldColor(options.color, io.stdout, io.env) })
 
-  const controller = new AbortController()
   let stops = 0
   const stop = (signal: NodeJS.Signals) => {
     stops++
@@ -120,6 +135,7 @@ export async function main(args: readonly string[], io: CliIo = process): Promis
     reporter.report({ type: 'summary', ...summary })
     return summary.status === 'clean' ? EXIT.clean : EXIT.failed
   } catch (error) {
+    if (outputClosed) return EXIT.outputClosed
     if (controller.signal.aborted) {
       reporter.report({
         type: 'interrupted',

@@ -58,7 +58,8 @@ Options:
   -h, --help               show this help
 
 Ctrl-C stops the run (exit code 130); run again with the same --thread to resume it where it stopped.
-Exit codes: 0 clean code written, 1 problems left or an error, 2 bad command line, 130 interrupted.
+Exit codes: 0 clean code written, 1 problems left or an error, 2 bad command line, 130 interrupted,
+141 output closed (a pipe whose reader left; resumable like 130).
 `
 
 /** Reads the command line (`process.argv.slice(2)`). @throws UsageError */
