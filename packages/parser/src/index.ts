@@ -1,7 +1,7 @@
 // The public API of @ql/parser. Internals (the shared parser, the diagnostics walk, worker code) stay unexported.
 
 export type { ChunkCodeOptions } from './chunks/chunk-code'
-export { chunkCode } from './chunks/chunk-code'
+export { chunkCode, DEFAULT_CHUNKS_BUDGET_MS } from './chunks/chunk-code'
 export type { ChunkScope, CodeChunk } from './chunks/code-chunk'
 export { estimateTokens } from './chunks/estimate-tokens'
 export type { CodeEdit } from './code-edit'
@@ -37,7 +37,12 @@ export { validateCodeBlocks } from './markdown/validate-code-blocks'
 export type { LanguageSelector, ParseCodeOptions } from './parse-code'
 export { parseCode } from './parse-code'
 export type { ParseLimits } from './parse-limits'
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DIAGNOSTICS, DEFAULT_TIMEOUT_MS } from './parse-limits'
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DIAGNOSTICS,
+  DEFAULT_MAX_SHARED_MEMORY_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './parse-limits'
 export type { ChunkOptions, SymbolOptions } from './parsed-code'
 export { ParsedCode } from './parsed-code'
 export type { TagsQuery } from './queries/tags-query'

@@ -3,7 +3,7 @@ import { MemoryCapReached, runParse } from './run-parse'
 import { createDiscardableRuntime, sharedRuntime, type TreeSitterRuntime } from './tree-sitter-runtime'
 
 /** Inputs longer than `maxSharedMemoryBytes / LARGE_INPUT_RATIO` characters skip the shared memory. */
-const LARGE_INPUT_RATIO = 64
+const LARGE_INPUT_RATIO = 256
 
 /** A tree and the runtime (memory, grammar) it was parsed in. */
 export interface ParsedTree {

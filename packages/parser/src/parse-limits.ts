@@ -37,7 +37,7 @@ export interface ParseLimits {
    * file about 200 MB) is parsed in a tree-sitter runtime of its own instead, whose memory is
    * released when the last tree parsed in it is disposed (dropping a runtime over 64 MiB also
    * asks V8 for a garbage collection, so the memory goes back to the system at once). Inputs
-   * longer than this limit / 64 characters go there directly; others start in the shared memory
+   * longer than this limit / 256 characters (160,000 by default) go there directly; others start in the shared memory
    * and move if they reach the limit. Default {@link DEFAULT_MAX_SHARED_MEMORY_BYTES} (40 MiB,
    * room for a few MB of live trees); `Infinity` parses everything in the shared memory, `0`
    * everything in runtimes of their own (each costs a few milliseconds to set up). Re-parses by
