@@ -142,4 +142,14 @@ describe('validateCodeBlocks', () => {
     expect(results.map((r) => r.status)).toEqual(['skipped', 'valid'])
     expect(results[0]?.reason).toMatch(/over the 10-byte limit/)
   })
+
+  it('caps the diagnostics of a block and says how many were left out', async () => {
+    const answer = `\`\`\`js\n${'};'.repeat(150)}\n\`\`\`\n\n\`\`\`js\nconst a = (1\n\`\`\`\n`
+    const [many, one] = await validateCodeBlocks(answer, { maxDiagnostics: 20 })
+    expect(many?.status).toBe('invalid')
+    expect(many?.diagnostics).toHaveLength(20)
+    expect(many?.droppedDiagnostics).toBe(130)
+    expect(one?.status).toBe('invalid')
+    expect(one).not.toHaveProperty('droppedDiagnostics')
+  })
 })

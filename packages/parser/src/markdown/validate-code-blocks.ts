@@ -22,8 +22,10 @@ export interface ValidatedCodeBlock {
    * parse hit a limit; `reason` says which.
    */
   readonly status: 'valid' | 'invalid' | 'skipped'
-  /** The syntax problems; empty unless `status` is `invalid`. */
+  /** The syntax problems; empty unless `status` is `invalid`. At most `maxDiagnostics` (100 by default). */
   readonly diagnostics: readonly CodeBlockDiagnostic[]
+  /** How many more problems the block has beyond those in `diagnostics`; left out when none. */
+  readonly droppedDiagnostics?: number
   /** Why the block was skipped. */
   readonly reason?: string
 }
@@ -69,13 +71,20 @@ export async function validateCodeBlocks(
         ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
+        ...(options.maxDiagnostics === undefined ? {} : { maxDiagnostics: options.maxDiagnostics }),
+        ...(options.maxSharedMemoryBytes === undefined
+          ? {}
+          : { maxSharedMemoryBytes: options.maxSharedMemoryBytes }),
       })
       const diagnostics = parsed.diagnostics.map((d) => ({
         ...d,
         markdownLine: block.codeStartLine + d.line - 1,
       }))
-      results.push({ block, status: diagnostics.length === 0 ? 'valid' : 'invalid', diagnostics })
+      const status = diagnostics.length === 0 ? 'valid' : 'invalid'
+      const dropped = parsed.droppedDiagnostics
+      results.push({ block, status, diagnostics, ...(dropped > 0 ? { droppedDiagnostics: dropped } : {}) })
     } catch (error) {
+      // a limit (size, time, budget) makes the block skipped, with the limit's message as the reason
       if (!isParserError(error) || error.code === 'grammar_load_failed') throw error
       results.push({ block, status: 'skipped', diagnostics: [], reason: error.message })
     }
