@@ -520,3 +520,26 @@ describe('TargetLimiter: never exceeds its limits (random interleavings)', () =>
     })
   }
 })
+
+describe('TargetLimiter: cancelled leases', () => {
+  it('takes a cancelled call out of the rpm and tpm windows and frees its slot; cancel after release does nothing', () => {
+    const limiter = new TargetLimiter({ rpm: 2, tpm: 1_000, maxConcurrency: 2 }, now)
+    const first = granted(limiter.tryAcquire(400))
+    const second = granted(limiter.tryAcquire(400))
+    expect(limiter.tryAcquire(1)).toMatchObject({ ok: false, reason: 'rpm' })
+    second.cancel()
+    second.cancel()
+    expect(limiter.usage()).toMatchObject({ requestsInWindow: 1, tokensInWindow: 400, inFlight: 1 })
+    const third = granted(limiter.tryAcquire(600))
+    expect(limiter.tryAcquire(1)).toMatchObject({ ok: false, reason: 'rpm' })
+    first.release(400)
+    first.cancel()
+    expect(limiter.usage()).toMatchObject({ requestsInWindow: 2, tokensInWindow: 1_000, inFlight: 1 })
+    third.release(600)
+    // once the window passes, the cancelled entry leaves with the others and nothing drifts
+    vi.advanceTimersByTime(60_000)
+    expect(limiter.usage()).toMatchObject({ requestsInWindow: 0, tokensInWindow: 0, inFlight: 0 })
+    granted(limiter.tryAcquire(1))
+    granted(limiter.tryAcquire(1))
+  })
+})

@@ -91,7 +91,8 @@ export class SharedRouterState {
     }
     this.#answered()
     if (!reservation.ok) {
-      lease.release(0)
+      // the call never happens: it must not count against this process's window either
+      lease.cancel()
       return reservation.retryAt
     }
     const { reservationId } = reservation
@@ -106,6 +107,12 @@ export class SharedRouterState {
         this.#write('settleCapacity', () =>
           this.store.settleCapacity?.(target.id, reservationId, actualTokens),
         )
+      },
+      // the call did not happen after all: free the local slot; the shared reservation stays
+      // counted (a shared window only errs on the safe side)
+      cancel: () => {
+        released = true
+        lease.cancel()
       },
     }
   }

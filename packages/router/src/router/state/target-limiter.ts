@@ -39,6 +39,12 @@ export interface Lease {
    * the first call counts. Wakes the next waiter at once if it now fits.
    */
   release(actualTokens?: number): void
+  /**
+   * The call never happened (a shared limit refused it, say): frees the concurrency slot and takes
+   * the call out of the rpm/tpm window, as if it had not been granted. Idempotent, and a no-op after
+   * `release`.
+   */
+  cancel(): void
 }
 
 /** Options of {@link TargetLimiter.acquire}. */
@@ -72,6 +78,8 @@ interface WindowEntry {
   tokens: number
   /** False once evicted from the window (a late correction must not change the sum). */
   live: boolean
+  /** Cancelled: still in the window's list, but counted for nothing. */
+  cancelled?: boolean
 }
 
 interface Waiter {
@@ -113,6 +121,8 @@ export class TargetLimiter {
   #inFlight = 0
   // The sliding window: calls in start order, from `#head` on; older ones were evicted.
   #entries: WindowEntry[] = []
+  /** Cancelled entries still in the window (not counted against rpm). */
+  #cancelledInWindow = 0
   #head = 0
   #tokensInWindow = 0
   // What the provider said about its own limits.
@@ -288,7 +298,7 @@ export class TargetLimiter {
     const usage: TargetLimiterUsage = {
       inFlight: this.#inFlight,
       waiting: this.#waiting,
-      requestsInWindow: this.#entries.length - this.#head,
+      requestsInWindow: this.#entries.length - this.#head - this.#cancelledInWindow,
       tokensInWindow: this.#tokensInWindow,
     }
     const blockedUntil = this.#providerBlock(0, now)?.retryAt
@@ -323,7 +333,7 @@ export class TargetLimiter {
     }
     if (this.#windowed) {
       this.#evict(now)
-      const count = this.#entries.length - this.#head
+      const count = this.#entries.length - this.#head - this.#cancelledInWindow
       if (count >= this.#rpm) {
         reason ??= 'rpm'
         retryAt = Math.max(retryAt, (this.#entries[this.#head] as WindowEntry).time + WINDOW_MS)
@@ -377,12 +387,14 @@ export class TargetLimiter {
       const entry = entries[head] as WindowEntry
       entry.live = false
       this.#tokensInWindow -= entry.tokens
+      if (entry.cancelled === true) this.#cancelledInWindow--
       head++
     }
     if (head === entries.length) {
       if (head > 0) {
         this.#entries = []
         this.#tokensInWindow = 0 // no drift from corrections once the window is empty
+        this.#cancelledInWindow = 0
       }
       head = 0
     } else if (head > 1024 && head * 2 > entries.length) {
@@ -410,6 +422,15 @@ export class TargetLimiter {
         if (released) return
         released = true
         this.#release(entry, actualTokens)
+      },
+      cancel: () => {
+        if (released) return
+        released = true
+        if (entry?.live === true && entry.cancelled !== true) {
+          entry.cancelled = true
+          this.#cancelledInWindow++
+        }
+        this.#release(entry, 0)
       },
     }
   }
