@@ -26,13 +26,10 @@ export function discovery(path: string, address: string): unknown {
       return {
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: [
-          {
-            name: 'batch',
-            versions: [{ groupVersion: 'batch/v1', version: 'v1' }],
-            preferredVersion: { groupVersion: 'batch/v1', version: 'v1' },
-          },
-        ],
+        groups: ['batch/v1', ...Object.keys(DISCOVERY_ONLY)].map((groupVersion) => {
+          const [name, version] = groupVersion.split('/') as [string, string]
+          return { name, versions: [{ groupVersion, version }], preferredVersion: { groupVersion, version } }
+        }),
       }
     case '/api/v1':
       return {
@@ -66,6 +63,21 @@ export function discovery(path: string, address: string): unknown {
             verbs,
             shortNames: ['ev'],
           },
+          // known to kubectl (so `create --dry-run=client` maps them), not stored
+          {
+            name: 'namespaces',
+            singularName: 'namespace',
+            namespaced: false,
+            kind: 'Namespace',
+            verbs: ['get'],
+          },
+          {
+            name: 'serviceaccounts',
+            singularName: 'serviceaccount',
+            namespaced: true,
+            kind: 'ServiceAccount',
+            verbs: ['get'],
+          },
         ],
       }
     case '/apis/batch/v1':
@@ -78,9 +90,35 @@ export function discovery(path: string, address: string): unknown {
           { name: 'jobs/status', singularName: '', namespaced: true, kind: 'Job', verbs: ['get'] },
         ],
       }
-    default:
-      return undefined
+    default: {
+      const groupVersion = path.replace(/^\/apis\//, '')
+      const resources = path.startsWith('/apis/') ? DISCOVERY_ONLY[groupVersion] : undefined
+      if (resources === undefined) return undefined
+      return {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion,
+        resources: resources.map(([name, kind]) => ({
+          name,
+          singularName: kind.toLowerCase(),
+          namespaced: true,
+          kind,
+          verbs: ['get'],
+        })),
+      }
+    }
   }
+}
+
+/** Groups kubectl may map kinds to (for `create --dry-run=client` of rendered manifests); not stored. */
+const DISCOVERY_ONLY: Record<string, [string, string][]> = {
+  'apps/v1': [['deployments', 'Deployment']],
+  'autoscaling/v2': [['horizontalpodautoscalers', 'HorizontalPodAutoscaler']],
+  'policy/v1': [['poddisruptionbudgets', 'PodDisruptionBudget']],
+  'rbac.authorization.k8s.io/v1': [
+    ['roles', 'Role'],
+    ['rolebindings', 'RoleBinding'],
+  ],
 }
 
 /**

@@ -21,6 +21,11 @@ import { parseFieldSelector, parseLabelSelector } from './selectors'
 export interface FakeClusterOptions {
   /** The bearer token clients must send (default `fake-token`). */
   token?: string
+  /**
+   * Also accept requests without credentials (a wrong token is still refused). kubectl sends no
+   * bearer token over plain HTTP, so a kubectl test needs this (default false).
+   */
+  anonymous?: boolean
   /** How many changes the cluster remembers for watches to resume from (default 10,000). */
   historyLimit?: number
   /** How often a watch that asked for bookmarks gets one, in ms (default 1,000; 0: never on a timer). */
@@ -163,7 +168,8 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
       entry.status = response.statusCode
       for (const check of [...waiters]) check()
     })
-    if (request.headers.authorization !== `Bearer ${token}`) {
+    const authorization = request.headers.authorization
+    if (authorization !== `Bearer ${token}` && !(options.anonymous && authorization === undefined)) {
       throw new StatusError(401, 'Unauthorized', 'Unauthorized')
     }
     const document = discovery(path, `127.0.0.1:${port}`)

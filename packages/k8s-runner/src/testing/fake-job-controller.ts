@@ -233,6 +233,19 @@ export class FakeJobController {
       state = { succeeded: 0, failed: 0 }
       this.#jobs.set(uid, state)
       this.#store.update('jobs', namespace, name, (copy) => {
+        // the API server's defaults: a selector on the controller uid, and that label on the template
+        const copySpec = copy.spec as JobSpec & { selector?: unknown }
+        copySpec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } }
+        copySpec.template.metadata = {
+          ...copySpec.template.metadata,
+          labels: {
+            ...copySpec.template.metadata?.labels,
+            'batch.kubernetes.io/controller-uid': uid,
+            'batch.kubernetes.io/job-name': name,
+            'controller-uid': uid,
+            'job-name': name,
+          },
+        }
         copy.status = { startTime: now(), active: 0, ready: 0, terminating: 0 }
         return copy
       })
