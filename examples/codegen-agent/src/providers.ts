@@ -71,29 +71,42 @@ async function onlineTargets(env: Environment): Promise<{ target: Target; info: 
       info: { id, provider: model.provider, modelId: model.modelId, source },
     })
 
-  if (env.OPENAI_API_KEY) {
+  // everything comes from `env` (process.env in the CLI): keys, endpoints, models
+  const apiKey = env.OPENAI_API_KEY
+  if (apiKey) {
     const { createOpenAI } = await import('@ql/router/openai')
-    add('openai', createOpenAI().chat(env.CODEGEN_OPENAI_MODEL ?? 'gpt-4.1-mini'), 'OPENAI_API_KEY')
+    const openai = createOpenAI({ apiKey, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) })
+    add('openai', openai.chat(env.CODEGEN_OPENAI_MODEL ?? 'gpt-4.1-mini'), 'OPENAI_API_KEY')
   }
-  if (env.ANTHROPIC_API_KEY) {
+  const anthropicKey = env.ANTHROPIC_API_KEY
+  if (anthropicKey) {
     const { createAnthropic } = await import('@ql/router/anthropic')
-    add(
-      'anthropic',
-      createAnthropic().chat(env.CODEGEN_ANTHROPIC_MODEL ?? 'claude-haiku-4-5'),
-      'ANTHROPIC_API_KEY',
-    )
+    const anthropic = createAnthropic({
+      apiKey: anthropicKey,
+      ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    })
+    add('anthropic', anthropic.chat(env.CODEGEN_ANTHROPIC_MODEL ?? 'claude-haiku-4-5'), 'ANTHROPIC_API_KEY')
   }
-  const aws =
-    (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
-    env.AWS_PROFILE ||
-    env.AWS_BEARER_TOKEN_BEDROCK ||
-    env.AWS_WEB_IDENTITY_TOKEN_FILE
-  if (aws) {
+  const keyPair = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+  if (keyPair || env.AWS_PROFILE || env.AWS_BEARER_TOKEN_BEDROCK || env.AWS_WEB_IDENTITY_TOKEN_FILE) {
     const { createBedrock } = await import('@ql/router/bedrock')
     const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
-    const model = createBedrock({ region }).chat(
-      env.CODEGEN_BEDROCK_MODEL ?? 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
-    )
+    const bedrock = createBedrock({
+      region,
+      ...(env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ? { baseURL: env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME } : {}),
+      ...(env.AWS_BEARER_TOKEN_BEDROCK ? { apiKey: env.AWS_BEARER_TOKEN_BEDROCK } : {}),
+      // a key pair from `env`; otherwise the SDK's default chain (profile, SSO, web identity, …)
+      ...(keyPair
+        ? {
+            credentials: {
+              accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+              secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+              ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+            },
+          }
+        : {}),
+    })
+    const model = bedrock.chat(env.CODEGEN_BEDROCK_MODEL ?? 'us.anthropic.claude-haiku-4-5-20251001-v1:0')
     add('bedrock', model, `AWS credentials (${region})`)
   }
   if (env.OPENAI_COMPATIBLE_BASE_URL) {
@@ -101,7 +114,7 @@ async function onlineTargets(env: Environment): Promise<{ target: Target; info: 
     const local = createOpenAICompatible({
       name: 'openai-compatible',
       baseURL: env.OPENAI_COMPATIBLE_BASE_URL,
-      apiKeyEnvironmentVariable: 'OPENAI_COMPATIBLE_API_KEY',
+      ...(env.OPENAI_COMPATIBLE_API_KEY ? { apiKey: env.OPENAI_COMPATIBLE_API_KEY } : {}),
     })
     add('local', local.chat(env.OPENAI_COMPATIBLE_MODEL ?? 'llama3.2'), 'OPENAI_COMPATIBLE_BASE_URL')
   }
