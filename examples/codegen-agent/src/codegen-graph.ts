@@ -134,7 +134,9 @@ export function createCodegenGraph(
         { root: state.repoRoot },
         {
           maxTokens: dependencies.repoMapTokens ?? 1024,
-          focus: state.task.split(/\W+/),
+          focus: state.task.split(/\W+/).filter((word) => word.length > 2),
+          // build output is rarely in the directory's own .gitignore (a parent's ignores it)
+          ignore: ['dist/', 'build/', 'out/', 'coverage/', '*.min.js'],
           signal: context.signal,
         },
       )
