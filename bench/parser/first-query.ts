@@ -25,9 +25,15 @@ interface Sample {
   /** Grammar load and the first parse (async: not counted as one block). */
   parseMs: number
   symbolsMs: number
-  /** CPU time of the first symbols() (process.cpuUsage: user + system), near its wall time on an idle machine. */
+  /**
+   * CPU time of the main thread during the first symbols() (Linux schedstat; elsewhere the
+   * process's CPU time, which also counts V8's background compiler threads): steady under load,
+   * and near its wall time on an idle machine.
+   */
   symbolsCpuMs: number
   chunksCpuMs: number
+  /** The process's CPU time during the first symbols(), background threads included (V8 tiering up WASM). */
+  symbolsProcessCpuMs: number
   /** A second symbols() on the same tree: what the query costs once compiled. */
   warmSymbolsMs: number
   chunksMs: number
@@ -48,6 +54,15 @@ function sampleFile(language: string): string {
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
+
+/** The main thread's CPU time in ms (Linux: /proc schedstat, ns resolution), else the process's. */
+function threadCpuMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+  } catch {
+    return cpuMs(process.cpuUsage())
+  }
+}
 
 async function child(language: string): Promise<void> {
   const file = sampleFile(language)
@@ -73,20 +88,22 @@ async function child(language: string): Promise<void> {
   await tick()
   const parseBlockMs = Math.max(maxGap, histogram.max / 1e6)
   start = performance.now()
-  let cpu = process.cpuUsage()
+  let cpu = threadCpuMs()
+  const processCpu = process.cpuUsage()
   const symbols = parsed.symbols()
   const symbolsMs = performance.now() - start
-  const symbolsCpuMs = cpuMs(process.cpuUsage(cpu))
+  const symbolsCpuMs = threadCpuMs() - cpu
+  const symbolsProcessCpuMs = cpuMs(process.cpuUsage(processCpu))
   await tick()
   start = performance.now()
   parsed.symbols()
   const warmSymbolsMs = performance.now() - start
   await tick()
   start = performance.now()
-  cpu = process.cpuUsage()
+  cpu = threadCpuMs()
   parsed.chunks()
   const chunksMs = performance.now() - start
-  const chunksCpuMs = cpuMs(process.cpuUsage(cpu))
+  const chunksCpuMs = threadCpuMs() - cpu
   await tick()
   clearInterval(probe)
   histogram.disable()
@@ -99,6 +116,7 @@ async function child(language: string): Promise<void> {
     symbolsMs,
     symbolsCpuMs,
     chunksCpuMs,
+    symbolsProcessCpuMs,
     warmSymbolsMs,
     chunksMs,
     definitions: symbols.definitions.length,
@@ -142,6 +160,7 @@ async function main(): Promise<void> {
     'first parse',
     'first symbols()',
     'its CPU',
+    'process CPU',
     'warm symbols()',
     'first chunks()',
     'its CPU',
@@ -150,6 +169,8 @@ async function main(): Promise<void> {
   ]
   const rows: string[][] = []
   let worstSymbols = 0
+  let worstSymbolsCpu = 0
+  let worstChunksCpu = 0
   let worstBlock = 0
   for (const language of languages) {
     const samples = Array.from({ length: runs }, () => run(language))
@@ -159,6 +180,8 @@ async function main(): Promise<void> {
     // the block during symbols() and chunks() is their own duration (both are synchronous)
     const block = Math.min(...samples.map((s) => Math.max(s.symbolsMs, s.chunksMs)))
     worstSymbols = Math.max(worstSymbols, symbolsMs)
+    worstSymbolsCpu = Math.max(worstSymbolsCpu, best('symbolsCpuMs'))
+    worstChunksCpu = Math.max(worstChunksCpu, best('chunksCpuMs'))
     worstBlock = Math.max(worstBlock, block)
     const sample = samples[0] as Sample
     rows.push([
@@ -168,6 +191,7 @@ async function main(): Promise<void> {
       `${best('parseMs').toFixed(0)} ms`,
       `${symbolsMs.toFixed(1)} ms`,
       `${best('symbolsCpuMs').toFixed(0)} ms`,
+      `${best('symbolsProcessCpuMs').toFixed(0)} ms`,
       `${best('warmSymbolsMs').toFixed(2)} ms`,
       `${chunksMs.toFixed(1)} ms`,
       `${best('chunksCpuMs').toFixed(0)} ms`,
@@ -182,6 +206,9 @@ async function main(): Promise<void> {
   console.log(format(header))
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
   for (const row of rows) console.log(format(row))
+  console.log(
+    `in main-thread CPU time (steady under load): slowest first symbols() ${worstSymbolsCpu.toFixed(0)} ms (bar <= 100 ms): ${worstSymbolsCpu <= 100 ? 'met' : 'NOT met'}; slowest first chunks() ${worstChunksCpu.toFixed(0)} ms (bar <= 50 ms): ${worstChunksCpu <= 50 ? 'met' : 'NOT met'}`,
+  )
   console.log(
     `bars: slowest first symbols() ${worstSymbols.toFixed(1)} ms (bar <= 100 ms): ${worstSymbols <= 100 ? 'met' : 'NOT met'}; longest block in symbols()/chunks() ${worstBlock.toFixed(1)} ms (bar <= 50 ms): ${worstBlock <= 50 ? 'met' : 'NOT met'}`,
   )

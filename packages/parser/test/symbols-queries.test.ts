@@ -135,4 +135,55 @@ describe('match predicates of our own', () => {
     },
     FIRST_USE_TIMEOUT_MS,
   )
+  it(
+    '#field!, #text? and #parent-type? lead a capture down a field and check its text and parent',
+    async () => {
+      const { parseCode } = await import('../src/parse-code')
+      const { registerTagsQuery } = await import('../src/queries/tags-query')
+      registerTagsQuery('json', {
+        source: [
+          '((pair value: (object)) @definition.class @name (#field! @name key string))',
+          '((pair value: _) @definition.constant @name @_key (#field! @_key key) (#text? @_key "\\"c\\"" "\\"d\\"") (#field! @name key))',
+          '((object) @definition.module @name (#parent-type? @name array))',
+          '((pair) @definition.enum @name (#field! @name no_such_field))',
+        ].join('\n'),
+      })
+      using parsed = await parseCode('{"a": {"b": 1}, "c": 2, "d": [{"e": 5}]}', { language: 'json' })
+      expect(parsed.symbols().definitions.map((d) => `${d.kind} ${d.name}`)).toEqual([
+        'class "a"',
+        'constant "c"',
+        'constant "d"',
+        'module {"e": 5}',
+      ])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
+
+  it(
+    '#parent! moves a capture to its parent only through the named field; one match may capture several references',
+    async () => {
+      const { parseCode } = await import('../src/parse-code')
+      const { registerTagsQuery } = await import('../src/queries/tags-query')
+      registerTagsQuery('json', {
+        source: [
+          '((number) @definition.function @name (#parent! @definition.function pair value))',
+          '((number) @definition.type @name (#parent! @definition.type pair key))',
+          '(pair key: (string)? @reference.call value: (array)? @reference.type)',
+        ].join('\n'),
+      })
+      using parsed = await parseCode('{"a": 1, "b": [2], "c": {}}', { language: 'json' })
+      const symbols = parsed.symbols()
+      expect(symbols.definitions.map((d) => `${d.kind} ${d.name} ${d.range.startIndex}`)).toEqual([
+        'function 1 1',
+      ])
+      expect(symbols.references.map((r) => `${r.kind} ${r.name}`)).toEqual([
+        'call "a"',
+        'call "b"',
+        'type [2]',
+        'call "c"',
+      ])
+      expect(parsed.symbols({ references: false }).references).toEqual([])
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })

@@ -45,13 +45,16 @@ import { zigTags } from './zig-tags'
  * - `@reference.call` / `@reference.type` with `@name`: a use of a name. Without `@name`, the
  *   `@reference.*` capture is the name itself (`(call function: (identifier) @reference.call)`):
  *   one capture per match instead of two, which the hot reference patterns use because
- *   web-tree-sitter builds a JavaScript object for every capture.
+ *   web-tree-sitter builds a JavaScript object for every capture. A pattern without `@name` may
+ *   capture several references (`(call receiver: (constant)? @reference.type method:
+ *   (identifier)? @reference.call)`): one pattern compiles faster than two on the same node.
  * - `@import` with `@import.source` (the module, path or package) and `@import.name`
  *   (a name the import binds, in the same pattern or in a pattern of its own inside the import).
  *
  * Captures whose names start with `_` only feed predicates. Besides tree-sitter's own predicates
- * (`#eq?`, `#match?`, `#any-of?`), `extractSymbols` runs `#type?`, `#not-type?`, `#rightmost!`
- * and `#c-function-name!` (see `src/symbols/match-predicates.ts`): with them a pattern can use
+ * (`#eq?`, `#match?`, `#any-of?`), `extractSymbols` runs `#type?`, `#not-type?`, `#rightmost!`,
+ * `#field!`, `#parent!`, `#parent-type?`, `#text?` and `#c-function-name!` (see
+ * `src/symbols/match-predicates.ts`): with them a pattern can use
  * wildcards (`name: _ @name`), which cost nothing when the query is compiled, where a child step
  * naming a node type can cost tens to hundreds of milliseconds on a large grammar.
  */

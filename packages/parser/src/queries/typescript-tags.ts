@@ -15,9 +15,8 @@ ${`
 (module name: (_) @name) @definition.module
 (method_signature name: (_) @name) @definition.method
 (abstract_method_signature name: (_) @name) @definition.method
-(public_field_definition
-  name: (_) @name
-  value: [(arrow_function) (function_expression)]) @definition.method
+((public_field_definition name: _ @name) @definition.method @_value
+ (#field! @_value value arrow_function function_expression))
 
 (type_annotation (type_identifier) @reference.type)
 (generic_type name: (type_identifier) @reference.type)

@@ -126,6 +126,8 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
     let scopeName: Node | undefined
     let refKind: string | undefined
     let refNode: Node | undefined
+    /** References before the last when a match captures several (`receiver: @reference.type method: @reference.call`). */
+    let moreRefs: { node: Node; kind: 'call' | 'type' }[] | undefined
     let importNode: Node | undefined
     let importSource: Node | undefined
     let importNames: Node[] | undefined
@@ -136,6 +138,10 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
         defNode = capture.node
         kind = captureName.slice(11)
       } else if (captureName.startsWith('reference.')) {
+        if (refNode !== undefined) {
+          moreRefs ??= []
+          moreRefs.push({ node: refNode, kind: refKind === 'call' ? 'call' : 'type' })
+        }
         refKind = captureName.slice(10)
         refNode = capture.node
       } else if (captureName === 'receiver') receiver = capture.node
@@ -172,8 +178,10 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
       })
     } else if (refKind !== undefined && refNode !== undefined) {
       // the name, or the reference node itself when the pattern captures only the name
-      if (wantReferences)
+      if (wantReferences) {
+        if (name === undefined && moreRefs !== undefined) for (const ref of moreRefs) referenceNodes.push(ref)
         referenceNodes.push({ node: name ?? refNode, kind: refKind === 'call' ? 'call' : 'type' })
+      }
     } else if (importNode !== undefined && importSource !== undefined) {
       importMatches.push({ node: importNode, source: importSource, names: importNames ?? [] })
     } else if (importNames !== undefined) {
