@@ -9,7 +9,7 @@ import { DEFAULT_MAX_DIAGNOSTICS } from './parse-limits'
 import { pointAfter, pointAt } from './point-at'
 import { runParse } from './run-parse'
 import { extractSymbols } from './symbols/extract-symbols'
-import { sharedRuntime, type TreeSitterRuntime } from './tree-sitter-runtime'
+import { type createQuery, sharedRuntime, type TreeSitterRuntime } from './tree-sitter-runtime'
 
 /** Options for {@link ParsedCode.chunks}: those of `chunkCode`. */
 export type ChunkOptions = Parameters<typeof chunkCode>[1]
@@ -119,6 +119,11 @@ export class ParsedCode implements Disposable {
   /**
    * The web-tree-sitter tree, for direct use. It belongs to this object: do not `delete()` it;
    * `copy()` it if it must outlive this object.
+   *
+   * An input parsed in a runtime of its own (see `ParseLimits.maxSharedMemoryBytes`) has its tree
+   * in a separate copy of web-tree-sitter: its nodes work as usual, but a `Query` must come from
+   * that copy too. Make queries with {@link createQuery}`(parsed.tree.language, source)`, which
+   * works for every tree.
    */
   get tree(): Tree {
     return this.#live()

@@ -156,8 +156,19 @@ export async function createDiscardableRuntime(): Promise<TreeSitterRuntime> {
 }
 
 /**
- * `new Query(language, source)` with the `Query` of the runtime `language` was loaded in: a
- * query from another copy of web-tree-sitter would read the wrong WebAssembly memory.
+ * `new Query(language, source)` with the `Query` class of the copy of web-tree-sitter `language`
+ * was loaded in: a query from another copy would read the wrong WebAssembly memory. Use it for
+ * queries on `ParsedCode.tree`, which may live in a runtime of its own (see
+ * `ParseLimits.maxSharedMemoryBytes`).
+ *
+ * @example
+ * ```ts
+ * using parsed = await parseCode(code, { language: 'javascript' })
+ * const query = createQuery(parsed.tree.language, '(identifier) @name')
+ * const names = query.captures(parsed.tree.rootNode).map((c) => c.node.text)
+ * query.delete()
+ * ```
+ * @throws {Error} from web-tree-sitter when the query does not compile against the grammar.
  */
 export function createQuery(language: WebTreeSitter.Language, source: string): WebTreeSitter.Query {
   const Query = runtimeModules.get(language)?.Query ?? WebTreeSitter.Query

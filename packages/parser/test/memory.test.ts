@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { discardableRuntimeCountForTests, parseCode, sharedRuntimeForTests, wasmMemoryBytes } from './helpers'
+import {
+  createQuery,
+  discardableRuntimeCountForTests,
+  parseCode,
+  sharedRuntimeForTests,
+  wasmMemoryBytes,
+} from './helpers'
 import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 const source = `export class Cart {
@@ -37,6 +43,10 @@ describe('WASM memory that can be given back', () => {
       expect(symbols.definitions.map((d) => d.name)).toContain('total')
       expect(own.chunks({ maxTokens: 40 })).toEqual(chunks)
       expect(own.valid).toBe(true)
+      // a host's own queries on the tree: createQuery picks the tree's copy of web-tree-sitter
+      const query = createQuery(own.tree.language, '(class_declaration name: (type_identifier) @name)')
+      expect(query.captures(own.tree.rootNode).map((c) => c.node.text)).toEqual(['Cart'])
+      query.delete()
 
       // an edit re-parses in the same runtime, which lives while either version does
       const at = source.indexOf('this.items.push(item)')
