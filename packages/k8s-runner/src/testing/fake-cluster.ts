@@ -260,6 +260,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
         return
       }
       response.write(text)
+      response.flushHeaders()
       const stop = log.follow({ write: (chunk) => response.write(chunk), end: () => response.end() })
       response.on('close', stop)
       return
@@ -349,6 +350,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     const raw = query.get('resourceVersion')
     const from = raw === null || raw === '' || raw === '0' ? undefined : Number(raw)
     response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
+    response.flushHeaders() // the client waits for the headers before it reads events
     const write = (type: string, object: unknown) => response.write(`${JSON.stringify({ type, object })}\n`)
     if (from !== undefined && (Number.isNaN(from) || from < store.oldestResumable)) {
       write('ERROR', {
