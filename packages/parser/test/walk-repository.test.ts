@@ -121,3 +121,38 @@ describe('walkRepository lists what git lists', () => {
     expect(paths).toContain('sub/keep.log')
   })
 })
+
+describe('walkRepository below the top of a repository', () => {
+  it('applies the .gitignore files above the root and the repository excludes, as git does', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'ql-walk-sub-'))
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo })
+      const files: Record<string, string> = {
+        '.gitignore': 'dist/\n*.log\n',
+        'packages/.gitignore': 'coverage/\n!keep.log\n',
+        '.git/info/exclude': 'secret.txt\n',
+        'packages/app/src/index.ts': 'export {}\n',
+        'packages/app/dist/index.js': 'ignored by the top .gitignore\n',
+        'packages/app/coverage/lcov.info': 'ignored by packages/.gitignore\n',
+        'packages/app/debug.log': 'ignored\n',
+        'packages/app/keep.log': 're-included by packages/.gitignore\n',
+        'packages/app/secret.txt': 'ignored by .git/info/exclude\n',
+      }
+      for (const [path, text] of Object.entries(files)) {
+        await mkdir(join(repo, path, '..'), { recursive: true })
+        await writeFile(join(repo, path), text)
+      }
+      const root = join(repo, 'packages', 'app')
+      expect(sorted(await walked(root))).toEqual(sorted(gitFiles(root)))
+      expect(sorted(await walked(root))).toEqual(['keep.log', 'src/index.ts'])
+      // a root the repository ignores was chosen on purpose: it is listed on its own terms
+      await mkdir(join(repo, 'node_modules', 'lib', 'dist'), { recursive: true })
+      await writeFile(join(repo, '.gitignore'), 'dist/\n*.log\nnode_modules/\n')
+      await writeFile(join(repo, 'node_modules', 'lib', 'index.js'), 'module.exports = 1\n')
+      await writeFile(join(repo, 'node_modules', 'lib', 'dist', 'out.js'), 'built\n')
+      expect(sorted(await walked(join(repo, 'node_modules', 'lib')))).toEqual(['dist/out.js', 'index.js'])
+    } finally {
+      await rm(repo, { recursive: true, force: true })
+    }
+  })
+})
