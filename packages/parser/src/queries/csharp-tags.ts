@@ -20,8 +20,8 @@ export const csharpTags = `
   (variable_declaration (variable_declarator (identifier) @name)) @definition.constant
   (#eq? @_modifier "const"))
 
-(invocation_expression function: (identifier) @name) @reference.call
-(invocation_expression function: (member_access_expression name: (identifier) @name)) @reference.call
+(invocation_expression
+  function: [(identifier) @reference.call (member_access_expression name: (identifier) @reference.call)])
 (object_creation_expression type: (identifier) @name) @reference.type
 (base_list (identifier) @name) @reference.type
 

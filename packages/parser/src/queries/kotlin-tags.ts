@@ -15,8 +15,9 @@ export const kotlinTags = `
   (variable_declaration (simple_identifier) @name)
   (#eq? @_modifier "const")) @definition.constant
 
-(call_expression (simple_identifier) @name) @reference.call
-(call_expression (navigation_expression (navigation_suffix (simple_identifier) @name))) @reference.call
+(call_expression
+  [(simple_identifier) @reference.call
+   (navigation_expression (navigation_suffix (simple_identifier) @reference.call))])
 (user_type (type_identifier) @name) @reference.type
 
 (import_header (identifier) @import.source) @import

@@ -7,8 +7,9 @@
 export const perlTags = `
 (subroutine_declaration_statement name: _ @name) @definition.function
 (package_statement name: _ @name) @definition.module
-((use_statement module: _ @_module (list_expression . (autoquoted_bareword) @name)) @definition.constant
- (#eq? @_module "constant"))
+((use_statement module: _ @_module (list_expression) @name) @definition.constant
+ (#eq? @_module "constant")
+ (#child! @name autoquoted_bareword))
 
 (function_call_expression function: _ @reference.call)
 (ambiguous_function_call_expression function: _ @reference.call)

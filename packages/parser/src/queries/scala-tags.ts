@@ -1,6 +1,10 @@
 /**
  * Tags query for Scala (2 and 3). Traits are interfaces, objects and case classes classes;
  * `val`s in an object or at the top level are constants.
+ *
+ * Where a `val` sits is checked by `#parent!`/`#parent-type?` rather than by the patterns
+ * (`(object_definition body: (template_body (val_definition ...)))` cost 6 ms to compile, a
+ * pattern rooted at `compilation_unit` a second query).
  */
 export const scalaTags = `
 (package_clause name: (_) @name) @definition.module
@@ -11,11 +15,13 @@ export const scalaTags = `
 (function_definition name: (identifier) @name) @definition.function
 (function_declaration name: (identifier) @name) @definition.function
 (type_definition name: (type_identifier) @name) @definition.type
-(object_definition body: (template_body (val_definition pattern: (identifier) @name) @definition.constant))
-(compilation_unit (val_definition pattern: (identifier) @name) @definition.constant)
+((val_definition pattern: (identifier) @name) @definition.constant @_object
+ (#parent! @_object template_body)
+ (#parent! @_object object_definition body))
+((val_definition pattern: (identifier) @name) @definition.constant @_unit
+ (#parent-type? @_unit compilation_unit))
 
-(call_expression function: (identifier) @name) @reference.call
-(call_expression function: (field_expression field: (identifier) @name)) @reference.call
+(call_expression function: [(identifier) @reference.call (field_expression field: (identifier) @reference.call)])
 (instance_expression (type_identifier) @name) @reference.type
 (type_identifier) @name @reference.type
 

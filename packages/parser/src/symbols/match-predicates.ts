@@ -24,8 +24,10 @@ type MatchPredicate = (captures: QueryCapture[]) => boolean
  *   the match when it has none, or when types are given and the child has none of them. With
  *   two captures on one node (`(member_expression) @name @_object`), each can be led down its
  *   own path.
- * - `(#parent! @capture type field)`: replace the captured node by its parent; drop the match
- *   unless the parent has the type and holds the node in `field`. A pattern can then start at a
+ * - `(#child! @capture type ...)`: replace the captured node by its first named child (what
+ *   `(parent . (type))` anchors to); drop the match unless that child has one of the types.
+ * - `(#parent! @capture type [field])`: replace the captured node by its parent; drop the match
+ *   unless the parent has the type (and, with a field, holds the node in `field`). A pattern can then start at a
  *   node the grammar allows in few places (Ruby's `argument_list`) rather than at its parent (a
  *   `call`, whose every pattern costs about 9 ms to compile).
  * - `(#parent-type? @capture type ...)`: keep the match only if the captured node's parent has one
@@ -47,6 +49,7 @@ export const matchPredicateOperators = [
   'not-type?',
   'rightmost!',
   'field!',
+  'child!',
   'parent!',
   'parent-type?',
   'text?',
@@ -112,15 +115,25 @@ function compilePredicate({ operator, operands }: QueryPredicate): MatchPredicat
         return true
       }
     }
+    case 'child!':
+      return (captures) => {
+        for (const c of captures) {
+          if (c.name !== capture) continue
+          const child = c.node.firstNamedChild
+          if (child === null || !types.has(child.type)) return false
+          c.node = child
+        }
+        return true
+      }
     case 'parent!': {
       const [parentType, field] = strings
-      if (parentType === undefined || field === undefined) return undefined
+      if (parentType === undefined) return undefined
       return (captures) => {
         for (const c of captures) {
           if (c.name !== capture) continue
           const parent = c.node.parent
           if (parent === null || parent.type !== parentType) return false
-          if (parent.childForFieldName(field)?.id !== c.node.id) return false
+          if (field !== undefined && parent.childForFieldName(field)?.id !== c.node.id) return false
           c.node = parent
         }
         return true
