@@ -72,7 +72,7 @@ for (const id of languages) {
   const chunksMs = best(3, () => {
     const l = fresh[k++] as Language
     compileSplitTagsQuery(l, source, rootType)
-    return cpu(() => compileSplitTagsQuery(l, source, rootType, { references: false }))
+    return cpu(() => compileSplitTagsQuery(l, source, rootType, { references: false, reuse: true }))
   })
   const patterns = splitQueryPatterns(source)
   console.log(

@@ -155,4 +155,24 @@ describe('patterns rooted at the root node', () => {
       )
     }
   })
+
+  it('a small call without references reuses the query with references when only that one is compiled', async () => {
+    const { loadLanguage } = await import('../src/load-language')
+    const { getTagsQuery } = await import('../src/queries/tags-query')
+    const { compileSplitTagsQuery } = await import('../src/symbols/compile-tags-query')
+    const language = await loadLanguage('ruby')
+    const source = getTagsQuery('ruby')?.source ?? ''
+    const full = compileSplitTagsQuery(language, source, 'program')
+    expect(compileSplitTagsQuery(language, source, 'program', { references: false, reuse: true })).toBe(full)
+    const own = compileSplitTagsQuery(language, source, 'program', { references: false })
+    expect(own).not.toBe(full)
+    expect(own.query.patternCount()).toBeLessThan(full.query.patternCount())
+    // once compiled, the variant without references is the one used
+    expect(compileSplitTagsQuery(language, source, 'program', { references: false, reuse: true })).toBe(own)
+    const code = 'require "json"\nclass A < B\n  def m; Foo.bar(1); end\nend\n'
+    using parsed = await parseCode(code, { language: 'ruby' })
+    const all = parsed.symbols()
+    expect(parsed.symbols({ references: false })).toEqual({ ...all, references: [] })
+    expect(parsed.chunks().length).toBeGreaterThan(0)
+  })
 })

@@ -45,6 +45,10 @@ const compiled = new WeakMap<Language, Compiled>()
  * what the call needs. A different source for the same grammar (a query registered with
  * `registerTagsQuery`) replaces the cached queries, whose WASM memory is freed.
  *
+ * With `reuse: true`, a call without references takes the variant with references when only
+ * that one is compiled yet (its reference matches cost little on a small input; compiling the
+ * other variant costs 5–30 ms), so a first `chunks()` after a first `symbols()` compiles nothing.
+ *
  * @throws {Error} from web-tree-sitter when the query names a node type or field the grammar
  *   does not have; the message names the offending position in `source`.
  */
@@ -52,7 +56,7 @@ export function compileSplitTagsQuery(
   language: Language,
   source: string,
   rootType: string,
-  options: { references?: boolean } = {},
+  options: { references?: boolean; reuse?: boolean } = {},
 ): SplitTagsQuery {
   let entry = compiled.get(language)
   if (entry === undefined || entry.source !== source) {
@@ -64,6 +68,10 @@ export function compileSplitTagsQuery(
   const key = `${rootType}\u0000${references}`
   const cached = entry.splits.get(key)
   if (cached !== undefined) return cached
+  if (!references && options.reuse === true) {
+    const withReferences = entry.splits.get(`${rootType}\u0000true`)
+    if (withReferences !== undefined) return withReferences
+  }
 
   const rooted = new RegExp(`^\\(\\s*${rootType.replace(/[^A-Za-z0-9_]/g, '\\$&')}\\s+(?=\\()`)
   const rest: { text: string; index: number }[] = []

@@ -53,6 +53,12 @@ const kindSet = new Set<string>(symbolKinds)
 /** Containers whose functions are methods. */
 const methodHolders = new Set<string>(['class', 'interface', 'scope', 'enum'])
 
+/**
+ * Up to this size, a call without references runs the query with references when that one is
+ * compiled and the other is not: skipping its reference matches costs less than a compile.
+ */
+const REUSE_QUERY_MAX_CHARS = 256 * 1024
+
 const empty = (): CodeSymbols => ({ definitions: [], references: [], imports: [] })
 
 /**
@@ -79,7 +85,10 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   )
   const wantReferences = options.references !== false
   const root = tree.rootNode
-  const split = compileSplitTagsQuery(tree.language, spec.source, root.type, { references: wantReferences })
+  const split = compileSplitTagsQuery(tree.language, spec.source, root.type, {
+    references: wantReferences,
+    reuse: code.length <= REUSE_QUERY_MAX_CHARS,
+  })
   const progressCallback = budget.bounded ? budget.cancelQuery : undefined
 
   const definitionsByNode = new Map<number, DefinitionMatch>()
