@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort'
+
 /** At most `limit` holders at once; the rest wait in order. @internal */
 export interface ConcurrencyLimit {
   /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
@@ -26,17 +28,16 @@ export function createConcurrencyLimit(limit: number): ConcurrencyLimit {
       }
       return new Promise((resolve, reject) => {
         const grant = () => {
-          signal.removeEventListener('abort', onAbort)
+          stopListening()
           active++
           resolve(releaser())
         }
-        const onAbort = () => {
+        const stopListening = onAbort(signal, () => {
           const index = queue.indexOf(grant)
           if (index >= 0) queue.splice(index, 1)
           reject(signal.reason)
-        }
+        })
         queue.push(grant)
-        signal.addEventListener('abort', onAbort, { once: true })
       })
     },
   }

@@ -25,6 +25,7 @@ import {
   type TaskNames,
   taskNames,
 } from './job-manifests'
+import { onAbort } from './on-abort'
 import { type TaskOutcome, taskOutcome } from './task-outcome'
 import { WatchedCollection, type WatchStats } from './watched-collection'
 
@@ -232,7 +233,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ku
       const finish = () => {
         waiting.delete(check)
         if (waiting.size === 0) waiters.delete(job)
-        signal.removeEventListener('abort', onAbort)
+        stopListening()
       }
       function check() {
         const object = jobs.objects.get(job)
@@ -262,12 +263,11 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ku
           resolve(outcome)
         }
       }
-      function onAbort() {
+      const stopListening = onAbort(signal, () => {
         finish()
         reject(abortReason(signal))
-      }
+      })
       waiting.add(check)
-      signal.addEventListener('abort', onAbort, { once: true })
       check()
     })
   }
