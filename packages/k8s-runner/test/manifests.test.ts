@@ -159,9 +159,10 @@ describe('renderManifests', () => {
     'passes kubectl create --dry-run=client',
     async () => {
       await using cluster = await startFakeCluster({ anonymous: true })
-      const { mkdtempSync, writeFileSync } = await import('node:fs')
+      const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs')
       const { join } = await import('node:path')
-      const directory = mkdtempSync(join(import.meta.dirname, '..', '.tmp-manifests-'))
+    mkdirSync(join(import.meta.dirname, '..', '.tmp'), { recursive: true })
+      const directory = mkdtempSync(join(import.meta.dirname, '..', '.tmp', 'manifests-'))
       try {
         const kubeconfig = cluster.writeKubeconfig(join(directory, 'kubeconfig'))
         const file = join(directory, 'manifests.yaml')
