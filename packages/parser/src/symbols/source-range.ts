@@ -20,25 +20,39 @@ export interface SourceRange {
 
 /**
  * Returns a function that turns 0-based offsets into a {@link SourceRange} of `code`, by binary
- * search over the line starts (computed once). Cheaper than asking tree-sitter for each node's
- * positions, which crosses into WASM twice per node.
+ * search over the line starts (computed once), skipped when the offset is on the line of the
+ * previous lookup or the next one (offsets asked in source order). Cheaper than asking
+ * tree-sitter for each node's positions, which crosses into WASM twice per node.
  */
 export function createRangeReader(code: string): (startIndex: number, endIndex: number) => SourceRange {
   const starts: number[] = [0]
   for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) starts.push(i + 1)
+  const lastLine = starts.length - 1
+  // the line of the previous lookup: callers mostly ask in source order, often on the same line
+  let recent = 0
   const lineOf = (index: number): number => {
+    if ((starts[recent] as number) <= index) {
+      if (recent === lastLine || index < (starts[recent + 1] as number)) return recent
+      if (recent + 1 === lastLine || index < (starts[recent + 2] as number)) return ++recent
+    }
     let low = 0
-    let high = starts.length - 1
+    let high = lastLine
     while (low < high) {
       const middle = (low + high + 1) >> 1
       if ((starts[middle] as number) <= index) low = middle
       else high = middle - 1
     }
+    recent = low
     return low
   }
   return (startIndex, endIndex) => {
     const startLine = lineOf(startIndex)
-    const endLine = endIndex === startIndex ? startLine : lineOf(endIndex)
+    const endLine =
+      endIndex === startIndex ||
+      startLine === lastLine ||
+      endIndex < (starts[startLine + 1] as number)
+        ? startLine
+        : lineOf(endIndex)
     return {
       startLine: startLine + 1,
       startColumn: startIndex - (starts[startLine] as number) + 1,
