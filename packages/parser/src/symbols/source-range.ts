@@ -48,9 +48,7 @@ export function createRangeReader(code: string): (startIndex: number, endIndex: 
   return (startIndex, endIndex) => {
     const startLine = lineOf(startIndex)
     const endLine =
-      endIndex === startIndex ||
-      startLine === lastLine ||
-      endIndex < (starts[startLine + 1] as number)
+      endIndex === startIndex || startLine === lastLine || endIndex < (starts[startLine + 1] as number)
         ? startLine
         : lineOf(endIndex)
     return {
