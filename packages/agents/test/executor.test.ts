@@ -101,9 +101,9 @@ describe('executors', () => {
       .addEdge(START, 'inc')
       .compile()
     expect((await graph.run({ n: 1 })).state.n).toBe(2)
-    expect(tasks.map((t) => [t.taskId, t.attempt])).toEqual([
-      ['0:inc:0', 1],
-      ['0:inc:0', 2],
+    expect(tasks.map((t) => [t.taskId, t.attempt, t.timeoutMs])).toEqual([
+      ['0:inc:0', 1, 30_000],
+      ['0:inc:0', 2, 30_000],
     ])
   })
 

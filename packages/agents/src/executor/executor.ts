@@ -30,6 +30,11 @@ export interface ExecutorTask {
   node: string
   /** Which attempt this is (the node's retry policy runs in the host). */
   attempt: number
+  /**
+   * The node's `timeoutMs`, when it has one: the host aborts the task's signal past it; a remote
+   * executor can also give its job a deadline from it (a Kubernetes Job's `activeDeadlineSeconds`).
+   */
+  timeoutMs?: number
   /** The state the node reads. */
   state: Record<string, unknown>
   /** The `send` input, when a `send` scheduled the task. */

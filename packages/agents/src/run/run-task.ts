@@ -174,6 +174,7 @@ async function runRemotely<State>(
     memo: Object.fromEntries(memo),
   }
   if (task.input !== undefined) request.input = task.input
+  if (spec.options.timeoutMs !== undefined) request.timeoutMs = spec.options.timeoutMs
   const result = await executor.execute(request, signal)
   switch (result?.kind) {
     case 'ok':
