@@ -97,6 +97,7 @@ describe('executors', () => {
       .addNode('inc', (s) => ({ n: s.n + 1 }), {
         executor: flaky,
         retry: { retries: 2, minDelayMs: 0, maxDelayMs: 0 },
+        timeoutMs: 30_000,
       })
       .addEdge(START, 'inc')
       .compile()
