@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql'
  * | `RATE_LIMITED` | the key's rate limit; `extensions.retryAfterMs` says when to retry | 429 |
  * | `SHUTTING_DOWN` | the gateway is draining for a restart; retry on another replica | 503 |
  * | `PAYLOAD_TOO_LARGE` | the request body is over the limit | 413 |
- * | `QUERY_TOO_COMPLEX` | depth, cost, aliases, tokens, directives or model calls over the limits | 400 |
+ * | `QUERY_TOO_COMPLEX` | depth, cost, aliases, tokens, directives or model calls over the limits; nothing runs | as any validation error |
  * | `BAD_USER_INPUT` | an argument is out of range, or a language is unknown | 200 (field error) |
  * | `INPUT_TOO_LARGE` | code or files over the parser's limits | 200 |
  * | `INPUT_TOO_COMPLEX` | the parser's time budget or nesting limit ran out | 200 |
@@ -61,10 +61,13 @@ const UPSTREAM_MESSAGE = 'The model providers could not answer; try again later.
  * those, redacted or not). The original goes to the gateway's log through `log`.
  */
 export function toGatewayError(error: unknown, log?: (error: unknown) => void): GraphQLError {
-  if (error instanceof GraphQLError && typeof error.extensions.code === 'string' && !error.originalError) {
-    return error
+  // graphql-js wraps what a resolver threw in a located error (path, locations): find the root
+  let cause: unknown = error
+  while (cause instanceof GraphQLError && cause.originalError !== undefined) cause = cause.originalError
+  if (cause instanceof GraphQLError && typeof cause.extensions.code === 'string') {
+    // one of ours (or graphql's own, coded): already safe to send
+    return error as GraphQLError
   }
-  const cause = error instanceof GraphQLError && error.originalError ? error.originalError : error
   const mapped = mapError(cause)
   if (
     mapped.extensions.code === 'INTERNAL_SERVER_ERROR' ||
@@ -72,7 +75,14 @@ export function toGatewayError(error: unknown, log?: (error: unknown) => void): 
   ) {
     log?.(cause)
   }
-  return mapped
+  if (!(error instanceof GraphQLError)) return mapped
+  return new GraphQLError(mapped.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions: mapped.extensions,
+  })
 }
 
 function mapError(error: unknown): GraphQLError {

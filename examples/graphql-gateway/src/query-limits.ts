@@ -27,15 +27,13 @@ const EXPENSIVE = new Set(['generate', 'runGraph', 'repoMap'])
 
 /**
  * The gateway's guard against hostile queries, as yoga plugins: graphql-armor's depth, cost,
- * alias, directive and token limits (each rejection reported as `QUERY_TOO_COMPLEX`, HTTP 400),
+ * alias, directive and token limits (each rejection reported as a `QUERY_TOO_COMPLEX` validation error),
  * plus a limit on the fields that cost real money, so one request cannot alias `generate` a
  * hundred times.
  */
 export function queryLimitPlugins(limits: QueryLimits = {}): Plugin[] {
   const reject = (context: ValidationContext | null, error: GraphQLError) => {
-    const coded = gatewayError('QUERY_TOO_COMPLEX', error.message.replace(/^Syntax Error: /, ''), {
-      status: 400,
-    })
+    const coded = gatewayError('QUERY_TOO_COMPLEX', error.message.replace(/^Syntax Error: /, ''))
     if (context === null) throw coded
     context.reportError(coded)
   }
@@ -68,7 +66,6 @@ function expensiveFieldsRule(max: number): ValidationRule {
             gatewayError(
               'QUERY_TOO_COMPLEX',
               `At most ${max} of generate, runGraph and repoMap per operation; send separate requests.`,
-              { status: 400 },
             ),
           )
         }
