@@ -270,6 +270,9 @@ describe('startFakeCluster', () => {
       )
       const name = cluster.list('pods').find((p) => p.metadata.labels?.['job-name'] === 'follow')?.metadata
         .name as string
+      // Running only means the process started: read the log until its first line is there (each
+      // read is a request the fake serves; no timer), so deleting the Job cannot beat the echo
+      while (!(await core.readNamespacedPodLog({ name, namespace: 'default' })).includes('first\n')) {}
       const followed = core.readNamespacedPodLog({ name, namespace: 'default', follow: true })
       await batch.deleteNamespacedJob({
         name: 'follow',

@@ -175,10 +175,13 @@ export class ParsedCode implements Disposable {
     return !this.#live().rootNode.hasError
   }
 
-  /** Definitions, references and imports in the code. See `extractSymbols`. */
+  /**
+   * Definitions, references and imports in the code. See `extractSymbols`. Bounded by
+   * `options.budgetMs`, by default the parse's `timeoutMs` (`BudgetExceededError` past it).
+   */
   symbols(options?: SymbolOptions): ReturnType<typeof extractSymbols> {
     this.#live()
-    return extractSymbols(this, options)
+    return extractSymbols(this, { budgetMs: this.#timeoutMs, ...options })
   }
 
   /**
