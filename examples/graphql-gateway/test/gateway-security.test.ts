@@ -38,7 +38,8 @@ describe('API keys', () => {
     async () => {
       await using gw = await startTestGateway()
       const made = await post(gw.endpoint, gw.key, 'mutation { createApiKey { key keyId expiresAt } }')
-      const { key: newKey, keyId: newKeyId } = made.body.data?.createApiKey as { key: string; keyId: string }
+      const created: { key: string; keyId: string } = made.body.data?.createApiKey
+      const { key: newKey, keyId: newKeyId } = created
       expect(newKey).toMatch(/^qlgw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
       // the store keeps hashes only
       expect(JSON.stringify(gw.gateway.keys.keysOf('acme'))).not.toContain(newKey)
