@@ -30,7 +30,6 @@ export function qlChain(nodes: number, checkpointer?: Checkpointer): Runner {
 /** LangGraph.js: the same chain. */
 export function langGraphChain(nodes: number, checkpointer?: MemorySaver): Runner {
   const State = Annotation.Root({ n: Annotation<number>() })
-  // biome-ignore lint/suspicious/noExplicitAny: LangGraph's builder types track node names; the bench builds them in a loop
   let graph: any = new StateGraph(State)
   for (let i = 0; i < nodes; i++)
     graph = graph.addNode(`n${i}`, (state: { n: number }) => ({ n: state.n + 1 }))

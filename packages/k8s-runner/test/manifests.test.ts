@@ -161,7 +161,7 @@ describe('renderManifests', () => {
       await using cluster = await startFakeCluster({ anonymous: true })
       const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs')
       const { join } = await import('node:path')
-    mkdirSync(join(import.meta.dirname, '..', '.tmp'), { recursive: true })
+      mkdirSync(join(import.meta.dirname, '..', '.tmp'), { recursive: true })
       const directory = mkdtempSync(join(import.meta.dirname, '..', '.tmp', 'manifests-'))
       try {
         const kubeconfig = cluster.writeKubeconfig(join(directory, 'kubeconfig'))

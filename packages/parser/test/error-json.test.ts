@@ -23,7 +23,11 @@ const everyCode: Record<ParserErrorCode, ParserError> = {
   unknown_language: new UnknownLanguageError({ message: 'no language', requested: 'cobol' }),
   input_too_large: new InputTooLargeError({ message: 'too big', bytes: 2048, maxBytes: 1024 }),
   parse_timeout: new ParseTimeoutError({ message: 'slow', timeoutMs: 50 }),
-  budget_exceeded: new BudgetExceededError({ message: 'symbols ran out', operation: 'symbols', budgetMs: 250 }),
+  budget_exceeded: new BudgetExceededError({
+    message: 'symbols ran out',
+    operation: 'symbols',
+    budgetMs: 250,
+  }),
   binary_content: new BinaryContentError({ message: 'NUL', index: 7 }),
   invalid_utf8: new InvalidUtf8Error({ message: 'bad bytes' }),
   grammar_load_failed: new GrammarLoadError({ message: 'no wasm', language: 'swift', cause }),
