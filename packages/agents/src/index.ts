@@ -49,5 +49,5 @@ export type {
 } from './run/compiled-graph'
 export { CompiledGraph } from './run/compiled-graph'
 export type { ThreadCheckpoint } from './run/fold-log'
-export type { GraphEvent, GraphEventType } from './run/graph-event'
+export type { GraphEvent, GraphEventBody, GraphEventType } from './run/graph-event'
 export { interrupt } from './run/interrupt'

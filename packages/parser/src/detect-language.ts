@@ -10,7 +10,7 @@ import {
  *
  * 1. an exact file name (`Dockerfile`-style: `Gemfile`, `.bashrc`);
  * 2. the longest matching extension, case-insensitively (`.d.ts` → `.ts`); a `.h` header is
- *    C unless `content` is given and reads as C++ (see {@link looksLikeCpp});
+ *    C unless `content` is given and reads as C++ (class, namespace, template, `::`, access specifiers...);
  * 3. a language id or alias given instead of a file name, or a markdown fence info string
  *    (`ts`, `c++`, `py title="x.py"`, `{.python}`);
  * 4. the `#!` line of `content`, when given (`#!/usr/bin/env python3`, `#!/bin/sh`).

@@ -8,7 +8,8 @@ import type { Interrupt } from '../checkpoint/checkpoint-record'
  */
 export type GraphEvent<State = Record<string, unknown>> = GraphEventBody<State> & { path?: string[] }
 
-type GraphEventBody<State> =
+/** The events themselves, without the `path` a relayed subgraph event carries. */
+export type GraphEventBody<State = Record<string, unknown>> =
   | { type: 'run-start'; threadId: string; step: number; resumed: boolean }
   | { type: 'node-start'; threadId: string; node: string; step: number; taskId: string; attempt: number }
   | {

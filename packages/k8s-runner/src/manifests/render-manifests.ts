@@ -18,7 +18,7 @@ export interface ManifestOptions {
   /** Extra labels on every object. */
   labels?: Record<string, string>
   /**
-   * For hosts that run the router (or any @ql host) as a service: a Deployment with a
+   * For hosts that run the router (or any `@ql` host) as a service: a Deployment with a
    * HorizontalPodAutoscaler and a PodDisruptionBudget.
    */
   service?: {

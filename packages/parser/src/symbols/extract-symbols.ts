@@ -23,7 +23,7 @@ export interface ExtractSymbolsOptions {
   /**
    * Time budget in milliseconds. Past it the work stops and `BudgetExceededError` (code
    * `budget_exceeded`, operation `symbols`) is thrown; nothing partial is returned. Default
-   * {@link DEFAULT_SYMBOLS_BUDGET_MS} (5 s); `Infinity` turns it off.
+   * 5 s; `Infinity` turns it off.
    */
   readonly budgetMs?: number
   /** @internal The operation named in `BudgetExceededError` (`chunks` when `chunkCode` asks). */

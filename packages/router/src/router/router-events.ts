@@ -1,7 +1,9 @@
 import type { ChatResponse, Cost, FailureAction, QlError, Usage } from '@ql/provider'
 
 /** A target's circuit breaker state. `half-open` lets one probe call through. */
-export type BreakerState = 'closed' | 'open' | 'half-open'
+export type { BreakerState } from './state/router-state-store'
+
+import type { BreakerState } from './state/router-state-store'
 
 /** Identifies one routed call in events: every event of the same call has the same `callId`. */
 export interface RouterEventBase {

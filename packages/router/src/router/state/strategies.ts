@@ -4,7 +4,7 @@ import type { TargetView } from './target-view'
 
 /**
  * The routing strategies the router has built in. Each orders the targets within a priority
- * tier (see {@link orderTargets}):
+ * tier (see `orderTargets`):
  *
  * - `priority`: configuration order (a fallback chain).
  * - `weighted`: weighted random without replacement: the first target is drawn with
