@@ -11,6 +11,7 @@ import { GraphQLError } from 'graphql'
  * | `RATE_LIMITED` | the key's rate limit; `extensions.retryAfterMs` says when to retry | 429 |
  * | `SHUTTING_DOWN` | the gateway is draining for a restart; retry on another replica | 503 |
  * | `PAYLOAD_TOO_LARGE` | the request body is over the limit | 413 |
+ * | `LENGTH_REQUIRED` | a request body without `Content-Length` (chunked) | 411 |
  * | `QUERY_TOO_COMPLEX` | depth, cost, aliases, tokens, directives or model calls over the limits; nothing runs | as any validation error |
  * | `BAD_USER_INPUT` | an argument is out of range, or a language is unknown | 200 (field error) |
  * | `INPUT_TOO_LARGE` | code or files over the parser's limits | 200 |
@@ -27,6 +28,7 @@ export type GatewayErrorCode =
   | 'RATE_LIMITED'
   | 'SHUTTING_DOWN'
   | 'PAYLOAD_TOO_LARGE'
+  | 'LENGTH_REQUIRED'
   | 'QUERY_TOO_COMPLEX'
   | 'BAD_USER_INPUT'
   | 'INPUT_TOO_LARGE'

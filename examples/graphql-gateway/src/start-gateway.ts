@@ -8,7 +8,10 @@ export interface ServeOptions {
   port?: number
   /** Default 127.0.0.1. Put a TLS-terminating proxy in front for anything beyond loopback. */
   host?: string
-  /** Request bodies over this many bytes get 413 (default 1 MiB). */
+  /**
+   * Request bodies over this many bytes get 413 (default 1 MiB), checked on `Content-Length`
+   * before anything is read; bodies without a length (chunked) get 411.
+   */
   maxBodyBytes?: number
 }
 
@@ -53,15 +56,8 @@ export async function startGateway(gateway: Gateway, options: ServeOptions = {})
       return reject(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxBodyBytes} bytes.`)
     }
     if (req.headers['transfer-encoding'] !== undefined) {
-      // a chunked body has no length up front: count it as it arrives
-      let received = 0
-      req.on('data', (chunk: Buffer) => {
-        received += chunk.length
-        if (received > maxBodyBytes && !res.headersSent) {
-          reject(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxBodyBytes} bytes.`)
-          req.destroy()
-        }
-      })
+      // a body without a length could only be limited while it streams in: refuse it up front
+      return reject(res, 411, 'LENGTH_REQUIRED', 'Send the request body with a Content-Length header.')
     }
     open.add(res)
     res.on('close', () => {

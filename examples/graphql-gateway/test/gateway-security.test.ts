@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { ApiKeyStore, generateApiKey, hashApiKey } from '../src/api-keys'
 import { keysFromConfig } from '../src/keys-file'
@@ -206,6 +207,28 @@ describe('errors', () => {
       })
       expect(huge.status).toBe(413)
       expect(await huge.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] })
+
+      // a chunked body (no Content-Length) is refused before it is read
+      const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(gw.endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+        })
+        req.on('response', (res) => {
+          let body = ''
+          res.on('data', (chunk: Buffer) => {
+            body += chunk
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        })
+        req.on('error', reject)
+        req.write('{"query":')
+        req.end('"{ usage { requests } }"}')
+      })
+      expect(chunked.status).toBe(411)
+      expect(JSON.parse(chunked.body)).toMatchObject({
+        errors: [{ extensions: { code: 'LENGTH_REQUIRED' } }],
+      })
     },
     TEST_MS,
   )
