@@ -48,7 +48,8 @@ describe('tags queries', () => {
       expect(spec).toBeDefined()
       const query = new Query(language, spec?.source ?? '')
       try {
-        expect(query.patternCount()).toBeGreaterThan(3)
+        // Elixir's one pattern takes every call and `#elixir-call!` reads it: at least one
+        expect(query.patternCount()).toBeGreaterThan(id === 'elixir' ? 0 : 3)
         // every capture name is one extractSymbols understands
         for (const name of query.captureNames) {
           expect(name).toMatch(
