@@ -105,7 +105,10 @@ export interface TestGateway extends AsyncDisposable {
 /** The provider key the test router sends upstream; it must never reach a client or a log. */
 export const PROVIDER_KEY = 'sk-proj-TESTSECRET0123456789abcdefghijklmnop'
 
-/** Starts a gateway whose router has one target: a fake OpenAI provider scripted with `script`. */
+/**
+ * Starts a gateway whose router has one target: a fake OpenAI provider scripted with `script`
+ * (or over `options.model` instead of that router).
+ */
 export async function startTestGateway(
   script: FakeStep[] = [],
   options: Partial<GatewayOptions> & { clientId?: string } = {},
@@ -125,7 +128,12 @@ export async function startTestGateway(
   const keys = options.keys ?? new ApiKeyStore()
   keys.add({ keyId, hash, clientId: options.clientId ?? 'acme' })
   const logs: string[] = []
-  const gateway = createGateway({ log: (line) => logs.push(line), ...options, model: router, keys })
+  const gateway = createGateway({
+    log: (line) => logs.push(line),
+    ...options,
+    model: options.model ?? router,
+    keys,
+  })
   const running = await startGateway(gateway, { port: 0 })
   return {
     endpoint: running.endpoint,

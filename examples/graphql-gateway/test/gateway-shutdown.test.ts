@@ -1,3 +1,4 @@
+import type { ChatModel, ChatResponse, ChatStream, ChatStreamEvent } from '@ql/provider'
 import { describe, expect, it } from 'vitest'
 import { post, type SseEvent, startTestGateway, subscribe } from './gateway-client'
 
@@ -16,8 +17,11 @@ describe('graceful shutdown', () => {
   it(
     'finishes the streams in flight, refuses new work, then stops',
     async () => {
-      const text = 'one two three four five six seven'
-      await using gw = await startTestGateway([{ text, chunkSize: 4, chunkDelayMs: 25 }])
+      // a model whose stream sends one token, then waits for the test: the stream is in flight
+      // for as long as the test says, whatever the machine's speed
+      const { model, release } = gatedModel(['one ', 'two ', 'three'])
+      const text = 'one two three'
+      await using gw = await startTestGateway([], { model })
       const events = subscribe(gw.endpoint, gw.key, STREAM)
       const received: SseEvent[] = []
       const first = await events.next()
@@ -44,6 +48,8 @@ describe('graceful shutdown', () => {
           body: { errors: [{ extensions: { code: 'SHUTTING_DOWN' } }] },
         })
 
+      expect(stopped).toBe(false)
+      release()
       for await (const event of events) received.push(event)
       await closing
       expect(stopped).toBe(true)
@@ -81,3 +87,38 @@ describe('graceful shutdown', () => {
     TEST_MS,
   )
 })
+
+/** A model that streams its first delta, then the rest once `release()` is called. */
+function gatedModel(deltas: string[]): { model: ChatModel; release: () => void } {
+  let release = () => {}
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const text = deltas.join('')
+  const response = {
+    text,
+    message: { role: 'assistant', content: text },
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { inputTokens: 1, outputTokens: deltas.length },
+    warnings: [],
+    provider: 'test',
+    modelId: 'gated',
+  } as unknown as ChatResponse
+  const model = {
+    specificationVersion: 'v1',
+    provider: 'test',
+    modelId: 'gated',
+    generate: async () => response,
+    stream: (): ChatStream => {
+      async function* events(): AsyncGenerator<ChatStreamEvent> {
+        const [first, ...rest] = deltas
+        yield { type: 'text-delta', delta: first ?? '' } as ChatStreamEvent
+        await gate
+        for (const delta of rest) yield { type: 'text-delta', delta } as ChatStreamEvent
+      }
+      return Object.assign(events(), { response: gate.then(() => response) }) as unknown as ChatStream
+    },
+  } as ChatModel
+  return { model, release }
+}
