@@ -41,6 +41,13 @@ type MatchPredicate = (captures: QueryCapture[]) => boolean
  *   function pointer (`(*fp)(int)`). A qualified name (`Circle::area`) becomes its last part,
  *   its scope is added as a `@receiver` capture, and a `@definition.function` becomes a
  *   `@definition.method`.
+ * - `(#c-declaration! @capture)`: on a C/C++ `declaration`, rewrites the captures to what it
+ *   defines: a function (`@definition.function`, or `@definition.method` with a `@receiver`) named
+ *   by the first of its declarators `#c-function-name!` accepts, else a constant
+ *   (`@definition.constant`) when a `const`/`constexpr` qualifier precedes a declarator `x = ...`
+ *   (the first such); drops the match when it defines neither. One childless pattern instead of
+ *   two with child steps (5.7 ms to compile on the C++ grammar); what the two found, the first
+ *   winning on one declaration.
  * - `(#elixir-call! @capture)`: on an Elixir `call`, reads what the call is and rewrites the
  *   match's captures to the symbol it makes: a definition (`defmodule`, `def`, `@type`, ...),
  *   an import (`alias`, `import`, `require`, `use`) or a reference to the called name; drops
@@ -59,6 +66,7 @@ export const matchPredicateOperators = [
   'parent-type?',
   'text?',
   'c-function-name!',
+  'c-declaration!',
   'elixir-call!',
 ] as const
 
@@ -173,6 +181,16 @@ function compilePredicate({ operator, operands }: QueryPredicate): MatchPredicat
           for (const other of captures)
             if (other.name === 'definition.function') other.name = 'definition.method'
         }
+        return true
+      }
+    case 'c-declaration!':
+      return (captures) => {
+        const c = captures.find((each) => each.name === capture)
+        if (c === undefined) return true
+        const found = cDeclarationSymbol(c.node)
+        if (found === null) return false
+        captures.length = 0
+        for (const [name, node] of found) captures.push({ name, node, patternIndex: c.patternIndex })
         return true
       }
     case 'elixir-call!':
@@ -355,6 +373,53 @@ function cFunctionName(start: Node): { name: Node; scope: Node | null } | null {
     node = name
   }
   return cFunctionNames.has(node.type) ? { name: node, scope } : null
+}
+
+/** See `#c-declaration!`: the captures for what a C/C++ `declaration` defines, or null. */
+function cDeclarationSymbol(declaration: Node): [string, Node][] | null {
+  const declarators = declaration.childrenForFieldName('declarator')
+  for (const declarator of declarators) {
+    const found = cFunctionName(declarator)
+    if (found === null) continue
+    if (found.scope === null)
+      return [
+        ['definition.function', declaration],
+        ['name', found.name],
+      ]
+    return [
+      ['definition.method', declaration],
+      ['name', found.name],
+      ['receiver', found.scope],
+    ]
+  }
+  // a constant: a `const`/`constexpr` qualifier before an `x = ...` declarator
+  let last = -1
+  for (const declarator of declarators)
+    if (declarator.type === 'init_declarator') last = declarator.startIndex
+  if (last < 0) return null
+  let qualifierEnd = -1
+  // qualifiers come before the declarators: stop at the last one that could follow a qualifier
+  for (let child = declaration.firstNamedChild; child !== null && child.startIndex < last; ) {
+    if (child.type === 'type_qualifier') {
+      const text = child.text
+      if (text === 'const' || text === 'constexpr') {
+        qualifierEnd = child.endIndex
+        break
+      }
+    }
+    child = child.nextNamedSibling
+  }
+  if (qualifierEnd < 0) return null
+  for (const declarator of declarators) {
+    if (declarator.type !== 'init_declarator' || declarator.startIndex < qualifierEnd) continue
+    const name = declarator.childForFieldName('declarator')
+    if (name !== null && name.type === 'identifier')
+      return [
+        ['definition.constant', declaration],
+        ['name', name],
+      ]
+  }
+  return null
 }
 
 /** The node itself or its rightmost named descendant with one of `types`, by last named children. */
