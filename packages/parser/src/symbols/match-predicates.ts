@@ -26,6 +26,9 @@ type MatchPredicate = (captures: QueryCapture[]) => boolean
  *   own path.
  * - `(#child! @capture type ...)`: replace the captured node by its first named child (what
  *   `(parent . (type))` anchors to); drop the match unless that child has one of the types.
+ * - `(#find-child! @capture type ...)`: replace the captured node by its first named child with
+ *   one of the types (what a child step `(parent (type) @capture)` matched first); drop the
+ *   match when it has none.
  * - `(#parent! @capture type [field])`: replace the captured node by its parent; drop the match
  *   unless the parent has the type (and, with a field, holds the node in `field`). A pattern can then start at a
  *   node the grammar allows in few places (Ruby's `argument_list`) rather than at its parent (a
@@ -48,6 +51,10 @@ type MatchPredicate = (captures: QueryCapture[]) => boolean
  *   (the first such); drops the match when it defines neither. One childless pattern instead of
  *   two with child steps (5.7 ms to compile on the C++ grammar); what the two found, the first
  *   winning on one declaration.
+ * - `(#kotlin-class! @capture)`: on a Kotlin `class_declaration`, rename the match's
+ *   `@definition.*` capture to the kind (`interface` when an `interface` keyword precedes its
+ *   name, `enum` when an `enum_class_body` follows it, else `class`) and lead `@name` to the name:
+ *   what three patterns with child steps on `class_declaration` found, the earliest winning.
  * - `(#elixir-call! @capture)`: on an Elixir `call`, reads what the call is and rewrites the
  *   match's captures to the symbol it makes: a definition (`defmodule`, `def`, `@type`, ...),
  *   an import (`alias`, `import`, `require`, `use`) or a reference to the called name; drops
@@ -62,12 +69,14 @@ export const matchPredicateOperators = [
   'rightmost!',
   'field!',
   'child!',
+  'find-child!',
   'parent!',
   'parent-type?',
   'text?',
   'c-function-name!',
   'c-declaration!',
   'elixir-call!',
+  'kotlin-class!',
 ] as const
 
 const cache = new WeakMap<Query, (MatchPredicate[] | undefined)[]>()
@@ -139,6 +148,17 @@ function compilePredicate({ operator, operands }: QueryPredicate): MatchPredicat
         }
         return true
       }
+    case 'find-child!':
+      return (captures) => {
+        for (const c of captures) {
+          if (c.name !== capture) continue
+          let child = c.node.firstNamedChild
+          while (child !== null && !types.has(child.type)) child = child.nextNamedSibling
+          if (child === null) return false
+          c.node = child
+        }
+        return true
+      }
     case 'parent!': {
       const [parentType, field] = strings
       if (parentType === undefined) return undefined
@@ -191,6 +211,18 @@ function compilePredicate({ operator, operands }: QueryPredicate): MatchPredicat
         if (found === null) return false
         captures.length = 0
         for (const [name, node] of found) captures.push({ name, node, patternIndex: c.patternIndex })
+        return true
+      }
+    case 'kotlin-class!':
+      return (captures) => {
+        const c = captures.find((each) => each.name === capture)
+        if (c === undefined) return true
+        const found = kotlinClass(c.node)
+        if (found === null) return false
+        for (const each of captures) {
+          if (each.name === 'name') each.node = found.name
+          else if (each.name.startsWith('definition.')) each.name = `definition.${found.kind}`
+        }
         return true
       }
     case 'elixir-call!':
@@ -420,6 +452,23 @@ function cDeclarationSymbol(declaration: Node): [string, Node][] | null {
       ]
   }
   return null
+}
+
+/** See `#kotlin-class!`: the kind and name of a Kotlin `class_declaration`, or null without a name. */
+function kotlinClass(declaration: Node): { kind: 'interface' | 'enum' | 'class'; name: Node } | null {
+  // the keyword comes before the name: read tokens up to the first type_identifier
+  let afterInterface = false
+  let name: Node | null = declaration.firstChild
+  for (; name !== null; name = name.nextSibling) {
+    const type = name.type
+    if (type === 'type_identifier') break
+    if (type === 'interface' && !name.isNamed) afterInterface = true
+  }
+  if (name === null) return null
+  if (afterInterface) return { kind: 'interface', name }
+  for (let child = name.nextNamedSibling; child !== null; child = child.nextNamedSibling)
+    if (child.type === 'enum_class_body') return { kind: 'enum', name }
+  return { kind: 'class', name }
 }
 
 /** The node itself or its rightmost named descendant with one of `types`, by last named children. */
