@@ -53,7 +53,8 @@ import { zigTags } from './zig-tags'
  *
  * Captures whose names start with `_` only feed predicates. Besides tree-sitter's own predicates
  * (`#eq?`, `#match?`, `#any-of?`), `extractSymbols` runs `#type?`, `#not-type?`, `#rightmost!`,
- * `#field!`, `#parent!`, `#parent-type?`, `#text?` and `#c-function-name!` (see
+ * `#field!`, `#child!`, `#find-child!`, `#parent!`, `#parent-type?`, `#text?`, and for
+ * single grammars `#c-function-name!`, `#c-declaration!`, `#elixir-call!` and `#kotlin-class!` (see
  * `src/symbols/match-predicates.ts`): with them a pattern can use
  * wildcards (`name: _ @name`), which cost nothing when the query is compiled, where a child step
  * naming a node type can cost tens to hundreds of milliseconds on a large grammar.
