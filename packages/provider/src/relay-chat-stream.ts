@@ -58,6 +58,8 @@ class RelaySource implements EventSource {
   readonly #map: RelayChatStreamOptions['map']
   readonly #rebuild: ResponseRebuilder | undefined
   #events: AsyncIterator<ChatStreamEvent> | undefined
+  /** The sink of the pull in progress (the fast path's). */
+  #sink: EventSink | undefined
   #finished = false
   #stopped = false
   #provider: string | undefined
@@ -75,10 +77,67 @@ class RelaySource implements EventSource {
   }
 
   pull(sink: EventSink): void {
+    const events = this.#events
+    if (events !== undefined && this.#map === undefined) {
+      // the stream is running and forwards events as they are: one `then` per event, no async frame
+      this.#sink = sink
+      let next: Promise<IteratorResult<ChatStreamEvent>>
+      try {
+        next = events.next()
+      } catch (error) {
+        this.#onError(error)
+        return
+      }
+      next.then(this.#onResult, this.#onError)
+      return
+    }
     this.#pull((event) => sink.push(event)).then(
       (ended) => sink.pulled(ended),
       (error: QlError) => sink.failed(error),
     )
+  }
+
+  /** The fast path's inner result: the same steps as {@link #pull} takes for one unmapped event. */
+  readonly #onResult = (result: IteratorResult<ChatStreamEvent>): void => {
+    const sink = this.#sink as EventSink
+    if (result.done === true) {
+      if (this.#finished) {
+        sink.pulled(true)
+        return
+      }
+      this.#onError(this.#endedEarly())
+      return
+    }
+    const event = result.value
+    if (event.type === 'metadata') {
+      this.#provider = event.provider
+      this.#modelId = event.modelId
+    } else if (event.type === 'finish') {
+      this.#finished = true
+    }
+    sink.push(event)
+    sink.pulled(false)
+  }
+
+  readonly #onError = (error: unknown): void => {
+    ;(this.#sink as EventSink).failed(this.#failure(error))
+  }
+
+  #endedEarly(): InvalidResponseError {
+    return new InvalidResponseError({
+      message: 'the relayed stream ended without its finish event; the answer may be incomplete',
+      ...(this.#provider === undefined ? {} : { provider: this.#provider }),
+    })
+  }
+
+  /** The typed error for a failure of the relay, after closing the inner stream. */
+  #failure(error: unknown): QlError {
+    const failure = toQlError(error, {
+      ...(this.#provider === undefined ? {} : { provider: this.#provider }),
+      ...(this.#modelId === undefined ? {} : { modelId: this.#modelId }),
+    })
+    this.#stop().catch(() => {})
+    return failure
   }
 
   async #pull(push: (event: ChatStreamEvent) => void): Promise<boolean> {
@@ -96,12 +155,7 @@ class RelaySource implements EventSource {
       for (;;) {
         const result = await this.#events.next()
         if (result.done === true) {
-          if (!this.#finished) {
-            throw new InvalidResponseError({
-              message: 'the relayed stream ended without its finish event; the answer may be incomplete',
-              ...(this.#provider === undefined ? {} : { provider: this.#provider }),
-            })
-          }
+          if (!this.#finished) throw this.#endedEarly()
           return true
         }
         const event = result.value
@@ -117,12 +171,7 @@ class RelaySource implements EventSource {
         if (this.#forward(await this.#map(event), event, push) > 0) return false
       }
     } catch (error) {
-      const failure = toQlError(error, {
-        ...(this.#provider === undefined ? {} : { provider: this.#provider }),
-        ...(this.#modelId === undefined ? {} : { modelId: this.#modelId }),
-      })
-      this.#stop().catch(() => {})
-      throw failure
+      throw this.#failure(error)
     }
   }
 

@@ -130,36 +130,52 @@ export class StreamAttempt implements ChatStream {
     }
   }
 
-  async #next(): Promise<IteratorResult<ChatStreamEvent>> {
-    if (this.#head < this.#buffer.length) {
-      const event = this.#buffer[this.#head++] as ChatStreamEvent
-      if (this.#head === this.#buffer.length) {
-        this.#buffer.length = 0
-        this.#head = 0
+  #next(): Promise<IteratorResult<ChatStreamEvent>> {
+    try {
+      if (this.#head < this.#buffer.length) {
+        const event = this.#buffer[this.#head++] as ChatStreamEvent
+        if (this.#head === this.#buffer.length) {
+          this.#buffer.length = 0
+          this.#head = 0
+        }
+        return Promise.resolve({ done: false, value: this.#deliver(event) })
       }
-      return { done: false, value: this.#deliver(event) }
+      if (this.#ended) return Promise.resolve(DONE)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    if (this.#ended) return DONE
-    let result: IteratorResult<ChatStreamEvent>
+    // no async frame per event: one `then` on the inner read
+    let read: Promise<IteratorResult<ChatStreamEvent>>
     try {
       const { stallMs } = this.#options
-      result = await this.#read(
-        stallMs,
-        () =>
-          new TimeoutError({
-            message: `the stream stalled: no event for ${stallMs} ms (the stall timeout)`,
-            ...(stallMs === undefined ? {} : { timeoutMs: stallMs }),
-          }),
-      )
+      read =
+        stallMs === undefined
+          ? this.#inner.next()
+          : this.#read(
+              stallMs,
+              () =>
+                new TimeoutError({
+                  message: `the stream stalled: no event for ${stallMs} ms (the stall timeout)`,
+                  timeoutMs: stallMs,
+                }),
+            )
     } catch (error) {
-      throw this.#fail(error)
+      return Promise.reject(this.#fail(error))
     }
+    return read.then(this.#onRead, this.#onReadError)
+  }
+
+  readonly #onRead = (result: IteratorResult<ChatStreamEvent>): IteratorResult<ChatStreamEvent> => {
     if (result.done === true) {
       // the inner stream only ends after its finish event, which ended this one already
       this.#end()
       return DONE
     }
     return { done: false, value: this.#deliver(result.value) }
+  }
+
+  readonly #onReadError = (error: unknown): never => {
+    throw this.#fail(error)
   }
 
   #deliver(event: ChatStreamEvent): ChatStreamEvent {
