@@ -146,11 +146,26 @@ export class RoutedCall {
   async run<T>(runAttempt: AttemptRunner<T>): Promise<T> {
     const settings = this.#settings
     if (settings.state !== undefined) await settings.state.read(this.#order, settings.now())
+    const attempt = async (): Promise<T> => {
+      const picked = (await this.#pick()) ?? (await this.#waitAndPick())
+      return await this.#attempt(picked.target, picked.lease, runAttempt)
+    }
     try {
+      // the first attempt runs as p-retry would run it, without p-retry's per-call setup; only a
+      // call that fails it enters p-retry, which handles that failure as its own first attempt's
+      let first: unknown
+      try {
+        this.signal?.throwIfAborted()
+        const result = await attempt()
+        this.signal?.throwIfAborted()
+        return result
+      } catch (error) {
+        first = error
+      }
       return await pRetry(
-        async () => {
-          const picked = (await this.#pick()) ?? (await this.#waitAndPick())
-          return await this.#attempt(picked.target, picked.lease, runAttempt)
+        (attemptNumber) => {
+          if (attemptNumber === 1) throw first
+          return attempt()
         },
         {
           retries: settings.maxAttempts - 1,
