@@ -200,6 +200,12 @@ describe('createRouter under load with a deterministic fault schedule', () => {
       // ---- phase 2: total outage ----
       phase = 'outage'
       breakerLog.length = 0
+      // a breaker the faults of phase 1 left open (its 300 ms reset not yet passed) stays open
+      // through the outage and reports no new 'open': count it as open from the start
+      const openAtStart = router
+        .health()
+        .targets.filter((target) => target.breaker !== 'closed')
+        .map((target) => `${target.id}:open`)
       const before = sent()
       const outageCalls = 1000
       const failures = await burst(outageCalls, 16, (index) => runCall(router, index + 1, caller.signal))
@@ -210,7 +216,7 @@ describe('createRouter under load with a deterministic fault schedule', () => {
       )
       expect(failures.every((o) => !o.ok && isQlError(o.error))).toBe(true)
       expect(outageAttempts / outageCalls).toBeLessThanOrEqual(1.2)
-      expect(new Set(breakerLog.filter((entry) => entry.endsWith(':open')))).toEqual(
+      expect(new Set([...openAtStart, ...breakerLog.filter((entry) => entry.endsWith(':open'))])).toEqual(
         new Set(['a:open', 'b:open', 'c:open']),
       )
 
