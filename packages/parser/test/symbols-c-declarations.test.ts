@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseCode } from '../src/parse-code'
+import { definitionLine, edgeSymbols } from './symbols-edge'
 import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 /**
@@ -12,19 +12,8 @@ describe('c and c++ declarations', () => {
   it(
     'finds functions and constants among several declarators',
     async () => {
-      const code = readFileSync(
-        new URL('./fixtures/symbols-edge/cpp-declarations.cpp', import.meta.url),
-        'utf8',
-      )
-      using parsed = await parseCode(code, { language: 'cpp' })
-      expect(
-        parsed
-          .symbols()
-          .definitions.map(
-            (d) =>
-              `${d.kind} ${d.enclosing === undefined ? '' : `${d.enclosing}.`}${d.name} ${d.range.startLine}`,
-          ),
-      ).toEqual([
+      const { code, symbols } = await edgeSymbols('cpp-declarations.cpp', 'cpp')
+      expect(symbols.definitions.map(definitionLine)).toEqual([
         ...['function f 1', 'function g 2', 'constant k 3', 'constant z 4', 'constant v 6', 'constant b 7'],
         ...['function h 8', 'constant c1 9', 'method Circle.area 11', 'constant name 12', 'module N 13'],
         ...['constant N.inner 13', 'function N.ni 13', 'class K 14', 'method K.m 14', 'function body 15'],

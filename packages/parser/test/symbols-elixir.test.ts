@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseCode } from '../src/parse-code'
+import { definitionLine, edgeSymbols } from './symbols-edge'
 import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 /**
@@ -13,15 +12,8 @@ describe('elixir symbols from calls', () => {
   it(
     'finds the definitions, references and imports of every call shape',
     async () => {
-      const code = readFileSync(new URL('./fixtures/symbols-edge/elixir-calls.ex', import.meta.url), 'utf8')
-      using parsed = await parseCode(code, { language: 'elixir' })
-      const symbols = parsed.symbols()
-      expect(
-        symbols.definitions.map(
-          (d) =>
-            `${d.kind} ${d.enclosing === undefined ? '' : `${d.enclosing}.`}${d.name} ${d.range.startLine}`,
-        ),
-      ).toEqual([
+      const { symbols, definitionsOnly } = await edgeSymbols('elixir-calls.ex', 'elixir')
+      expect(symbols.definitions.map(definitionLine)).toEqual([
         'module Foo 1',
         'function Foo.one 2',
         'function Foo.nested 5',
@@ -72,7 +64,6 @@ describe('elixir symbols from calls', () => {
         'Foo.Bar',
       ])
       // without references, the same definitions and imports
-      const definitionsOnly = parsed.symbols({ references: false })
       expect(definitionsOnly.definitions).toEqual(symbols.definitions)
       expect(definitionsOnly.imports).toEqual(symbols.imports)
       expect(definitionsOnly.references).toEqual([])

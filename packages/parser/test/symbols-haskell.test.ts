@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseCode } from '../src/parse-code'
+import { definitionLine, edgeSymbols } from './symbols-edge'
 import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 /**
@@ -13,18 +12,8 @@ describe('haskell symbols', () => {
   it(
     'finds the definitions, references and imports of every declaration shape',
     async () => {
-      const code = readFileSync(
-        new URL('./fixtures/symbols-edge/haskell-declarations.hs', import.meta.url),
-        'utf8',
-      )
-      using parsed = await parseCode(code, { language: 'haskell' })
-      const symbols = parsed.symbols()
-      expect(
-        symbols.definitions.map(
-          (d) =>
-            `${d.kind} ${d.enclosing === undefined ? '' : `${d.enclosing}.`}${d.name} ${d.range.startLine}`,
-        ),
-      ).toEqual([
+      const { symbols } = await edgeSymbols('haskell-declarations.hs', 'haskell')
+      expect(symbols.definitions.map(definitionLine)).toEqual([
         'module Control.Monad.State.Lite 2',
         'class State 15',
         'function get 31',

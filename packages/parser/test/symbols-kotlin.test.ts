@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseCode } from '../src/parse-code'
+import { definitionLine, edgeSymbols } from './symbols-edge'
 import { FIRST_USE_TIMEOUT_MS } from './timeouts'
 
 /**
@@ -13,18 +12,8 @@ describe('kotlin declarations', () => {
   it(
     'finds classes, interfaces, enums and constants',
     async () => {
-      const code = readFileSync(
-        new URL('./fixtures/symbols-edge/kotlin-declarations.kt', import.meta.url),
-        'utf8',
-      )
-      using parsed = await parseCode(code, { language: 'kotlin' })
-      const symbols = parsed.symbols()
-      expect(
-        symbols.definitions.map(
-          (d) =>
-            `${d.kind} ${d.enclosing === undefined ? '' : `${d.enclosing}.`}${d.name} ${d.range.startLine}`,
-        ),
-      ).toEqual([
+      const { symbols } = await edgeSymbols('kotlin-declarations.kt', 'kotlin')
+      expect(symbols.definitions.map(definitionLine)).toEqual([
         ...[
           'module com.example.app.util 2',
           'constant TOP 8',

@@ -505,7 +505,7 @@ const cases: Expected[] = [
     imports: { 'gleam/int': [], 'gleam/io': [], 'gleam/list': [], 'gleam/string': [] },
   },
   {
-    file: 'elm.elm',
+    file: '../languages/elm.elm',
     definitions: [
       'module Main',
       'type Model',
@@ -521,7 +521,7 @@ const cases: Expected[] = [
     imports: { Browser: [], Html: ['Html', 'button', 'div', 'text'], 'Html.Events': ['onClick'] },
   },
   {
-    file: 'clojure.clj',
+    file: '../languages/clojure.clj',
     definitions: [
       'module shop.orders',
       'class Order',
