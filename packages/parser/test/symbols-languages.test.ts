@@ -505,7 +505,7 @@ const cases: Expected[] = [
     imports: { 'gleam/int': [], 'gleam/io': [], 'gleam/list': [], 'gleam/string': [] },
   },
   {
-    file: '../languages/elm.elm',
+    file: 'elm.elm',
     definitions: [
       'module Main',
       'type Model',
@@ -521,7 +521,7 @@ const cases: Expected[] = [
     imports: { Browser: [], Html: ['Html', 'button', 'div', 'text'], 'Html.Events': ['onClick'] },
   },
   {
-    file: '../languages/clojure.clj',
+    file: 'clojure.clj',
     definitions: [
       'module shop.orders',
       'class Order',
