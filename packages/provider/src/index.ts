@@ -26,6 +26,7 @@ export { ContextLengthExceededError } from './errors/context-length-exceeded-err
 export type { ApiCallErrorInput } from './errors/create-api-call-error'
 export { createApiCallError } from './errors/create-api-call-error'
 export type { KnownQlErrorCode, QlErrorCode } from './errors/error-code'
+export { errorType, safeErrorMessage } from './errors/error-telemetry'
 export type { FailureAction } from './errors/failure-action'
 export { failureAction } from './errors/failure-action'
 export type { ValidationIssue } from './errors/invalid-request-error'

@@ -33,7 +33,6 @@ import {
   TimeoutError,
 } from '@ql/provider'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorType, safeErrorMessage } from '../src/router/telemetry/error-type'
 import * as names from '../src/router/telemetry/gen-ai-attributes'
 import { createRouterTelemetry, type RouterTelemetryOptions } from '../src/router/telemetry/router-telemetry'
 
@@ -668,19 +667,5 @@ describe('telemetry names', () => {
     expect(names.genAiProviderName('openai')).toBe(semconv.GEN_AI_PROVIDER_NAME_VALUE_OPENAI)
     expect(names.genAiProviderName('anthropic')).toBe(semconv.GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC)
     expect(names.genAiProviderName('my-vllm')).toBe('my-vllm')
-  })
-})
-
-describe('errorType and safeErrorMessage', () => {
-  it('use the QlError code, a class name, or _OTHER, and redact and cut the message', () => {
-    expect(errorType(new RateLimitedError({ message: 'slow down' }))).toBe('rate_limited')
-    expect(errorType(new TypeError('bad'))).toBe('TypeError')
-    expect(errorType(new Error('plain'))).toBe('_OTHER')
-    expect(errorType('a string')).toBe('_OTHER')
-    expect(errorType(undefined)).toBe('_OTHER')
-    expect(safeErrorMessage(new Error(`key ${OPENAI_KEY}`))).toBe('key [REDACTED]')
-    expect(safeErrorMessage('plain text')).toBe('plain text')
-    expect(safeErrorMessage({ message: 'not an error' })).toBe('')
-    expect(safeErrorMessage(new Error('x'.repeat(2_000)))).toHaveLength(501)
   })
 })

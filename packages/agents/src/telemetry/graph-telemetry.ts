@@ -7,32 +7,19 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api'
-import { isQlError, redactSecrets } from '@ql/provider'
+import { errorType, safeErrorMessage } from '@ql/provider'
 import { isNodeInterrupt } from '../run/interrupt'
-
-const MAX_MESSAGE_LENGTH = 500
 
 /** The tracer @ql/agents uses when `compile({ tracer })` names none: the global one (a no-op without an SDK). */
 export function defaultTracer(): Tracer {
   return trace.getTracer('@ql/agents')
 }
 
-/** `error.type`: a `QlError`'s code, else the error's own class name, else `_OTHER`. Never message text. @internal */
-export function errorType(error: unknown): string {
-  if (isQlError(error)) return error.code
-  if (error instanceof Error && error.name !== '' && error.name !== 'Error') return error.name
-  return '_OTHER'
-}
-
 /** Marks a span failed: `error.type` and a redacted, shortened message; never a stack or a cause. @internal */
 export function failSpan(span: Span, error: unknown): void {
   if (!span.isRecording()) return
-  const message = redactSecrets(error instanceof Error ? error.message : String(error))
   span.setAttribute('error.type', errorType(error))
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message,
-  })
+  span.setStatus({ code: SpanStatusCode.ERROR, message: safeErrorMessage(error) })
 }
 
 /**

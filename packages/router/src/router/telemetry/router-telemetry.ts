@@ -13,9 +13,8 @@ import {
   trace,
   ValueType,
 } from '@opentelemetry/api'
-import type { ChatRequest, ChatResponse } from '@ql/provider'
+import { type ChatRequest, type ChatResponse, errorType, safeErrorMessage } from '@ql/provider'
 import { requestContentAttributes, responseContentAttributes } from './content-attributes'
-import { errorType, safeErrorMessage } from './error-type'
 import {
   DURATION_BUCKETS,
   ERROR_TYPE,
