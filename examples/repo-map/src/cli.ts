@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { buildRepoMap, type RepoMap, type SkippedFile } from '@ql/parser'
-import { collectFiles } from './collect-files'
+import { buildRepoMap, type RepoMap, type RepoMapProgress, type SkippedFile } from '@ql/parser'
 import { HELP, parseOptions, type RepoMapOptions, UsageError } from './options'
 import { createProgress, type ProgressStream } from './progress'
 
@@ -70,20 +69,28 @@ export async function main(
   const progress = createProgress(io.stderr, {
     enabled: options.progress === 'auto' && io.stderr.isTTY === true,
   })
-  let ticker: NodeJS.Timeout | undefined
+  // files the walk listed (after every ignore rule), as buildRepoMap reports them while reading
+  let listed = 0
+  const onProgress = ({ phase, done, total }: RepoMapProgress) => {
+    if (phase === 'reading') {
+      listed = done
+      progress.update('reading files', done)
+    } else if (phase === 'parsing') progress.update('parsing', done, total)
+    else progress.update('ranking')
+  }
   try {
-    const collected = await collectFiles(root, { ignore: options.ignore, signal, progress })
-    // buildRepoMap reports no steps: show what it works on and the time so far
-    const label = `parsing and ranking ${collected.files.length.toLocaleString('en-US')} files (${(collected.characters / 1e6).toFixed(1)} MB)`
-    progress.update(label)
-    ticker = setInterval(() => progress.update(label), 100)
     const map = await buildRepoMap(
-      { files: collected.files },
-      { maxTokens: options.tokens, ...(options.focus.length > 0 ? { focus: options.focus } : {}), signal },
+      { root },
+      {
+        maxTokens: options.tokens,
+        ...(options.focus.length > 0 ? { focus: options.focus } : {}),
+        ignore: options.ignore,
+        signal,
+        onProgress,
+      },
     )
-    clearInterval(ticker)
     progress.stop()
-    const skipped = [...collected.skipped, ...map.skipped]
+    const { skipped } = map
     const durationMs = Math.round(performance.now() - started)
     if (options.json) {
       const json: RepoMapJson = {
@@ -94,17 +101,16 @@ export async function main(
         entries: map.entries,
         files: map.files,
         skipped,
-        listed: collected.listed,
+        listed,
         durationMs,
       }
       io.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
       return EXIT.ok
     }
     if (map.text !== '') io.stdout.write(map.text.endsWith('\n') ? map.text : `${map.text}\n`)
-    io.stderr.write(`${summary(map, options.tokens, collected.listed, skipped, durationMs)}\n`)
+    io.stderr.write(`${summary(map, options.tokens, listed, skipped, durationMs)}\n`)
     return EXIT.ok
   } catch (error) {
-    if (ticker !== undefined) clearInterval(ticker)
     progress.stop()
     if (signal.aborted) {
       io.stderr.write('repo-map: stopped\n')

@@ -57,6 +57,7 @@ export type {
   RepoMap,
   RepoMapEntry,
   RepoMapInput,
+  RepoMapProgress,
   SkippedFile,
 } from './repo-map/repo-map'
 export type { WalkRepositoryOptions } from './repo-map/walk-repository'

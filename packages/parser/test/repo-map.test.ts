@@ -6,7 +6,7 @@ import { estimateTokens } from '../src/chunks/estimate-tokens'
 import { liveParsedCodeCount } from '../src/parsed-code'
 import { buildRepoMap, defaultRepoMapWorkers } from '../src/repo-map/build-repo-map'
 import { pageRank } from '../src/repo-map/page-rank'
-import type { RepoFile } from '../src/repo-map/repo-map'
+import type { RepoFile, RepoMapProgress } from '../src/repo-map/repo-map'
 import { walkRepository } from '../src/repo-map/walk-repository'
 import { FIRST_USE_TIMEOUT_MS, WORKER_TIMEOUT_MS } from './timeouts'
 
@@ -180,8 +180,32 @@ describe('buildRepoMap', () => {
       }))
       files.push({ path: 'pkg/shared.py', content: 'def shared_helper(value):\n    return value\n' })
       const inThread = await buildRepoMap({ files }, { maxTokens: 300, workers: 1 })
-      const pooled = await buildRepoMap({ files }, { maxTokens: 300, workers: 2 })
+      const progress: RepoMapProgress[] = []
+      const pooled = await buildRepoMap(
+        { files },
+        { maxTokens: 300, workers: 2, onProgress: (step) => progress.push(step) },
+      )
       expect(pooled).toEqual(inThread)
+      // parsing counts up to every file (per batch on workers, per file here), then ranking
+      const parsing = progress.filter((step) => step.phase === 'parsing')
+      expect(parsing.every((step) => step.total === files.length)).toBe(true)
+      expect(parsing.map((step) => step.done)).toEqual(
+        [...parsing.map((step) => step.done)].sort((a, b) => a - b),
+      )
+      expect(parsing.at(-1)?.done).toBe(files.length)
+      expect(progress.at(-1)).toEqual({ phase: 'ranking', done: 0 })
+      // a failing progress callback fails the build, on workers as in this thread
+      const failing = buildRepoMap(
+        { files },
+        {
+          maxTokens: 300,
+          workers: 2,
+          onProgress: (step) => {
+            if (step.phase === 'parsing' && step.done > 0) throw new Error('display gone')
+          },
+        },
+      )
+      await expect(failing).rejects.toThrow('display gone')
       expect(inThread.entries[0]).toMatchObject({ path: 'pkg/shared.py', name: 'shared_helper' })
     },
     WORKER_TIMEOUT_MS,
@@ -272,6 +296,39 @@ describe('buildRepoMap({ root }) and walkRepository', () => {
   it('stops when the signal aborts', async () => {
     await expect(buildRepoMap({ root }, { maxTokens: 500, signal: AbortSignal.abort() })).rejects.toThrow()
   })
+
+  it(
+    'reports progress: each file listed while reading, each file parsed of the total, then ranking',
+    async () => {
+      const progress: RepoMapProgress[] = []
+      const map = await buildRepoMap({ root }, { maxTokens: 500, onProgress: (step) => progress.push(step) })
+      let listed = 0
+      for await (const _ of walkRepository(root)) listed++
+      expect(progress.filter((step) => step.phase === 'reading')).toEqual(
+        Array.from({ length: listed }, (_, i) => ({ phase: 'reading', done: i + 1 })),
+      )
+      expect(progress.filter((step) => step.phase === 'parsing')).toEqual(
+        Array.from({ length: map.files.length + 1 }, (_, i) => ({
+          phase: 'parsing',
+          done: i,
+          total: map.files.length,
+        })),
+      )
+      expect(progress.at(-1)).toEqual({ phase: 'ranking', done: 0 })
+      await expect(
+        buildRepoMap(
+          { root },
+          {
+            maxTokens: 500,
+            onProgress: () => {
+              throw new Error('display gone')
+            },
+          },
+        ),
+      ).rejects.toThrow('display gone')
+    },
+    FIRST_USE_TIMEOUT_MS,
+  )
 })
 
 describe('defaultRepoMapWorkers', () => {

@@ -85,6 +85,7 @@ export async function buildRepoMap(input: RepoMapInput, options: BuildRepoMapOpt
     else mapped.push(result)
   }
   options.signal?.throwIfAborted()
+  options.onProgress?.({ phase: 'ranking', done: 0 })
 
   const { files: focusFiles, identifiers: focusIdentifiers } = resolveFocus(options.focus, mapped)
   const candidates = rankDefinitions(mapped, { files: focusFiles, identifiers: focusIdentifiers })
@@ -144,6 +145,8 @@ async function mapAll(
 ): Promise<(MappedRepoFile | SkippedFile)[]> {
   const url = repoMapWorkerUrl()
   const total = files.reduce((sum, file) => sum + file.content.length, 0)
+  const { onProgress } = options
+  onProgress?.({ phase: 'parsing', done: 0, total: files.length })
   // from source, workers need a TypeScript loader: only when asked for
   const workers =
     options.workers ??
@@ -151,8 +154,28 @@ async function mapAll(
       ? defaultRepoMapWorkers(total, availableParallelism())
       : 1)
   if (workers > 1 && url !== undefined) {
+    // an error thrown by onProgress fails the build; any other worker failure falls back to this thread
+    let progressFailed: { error: unknown } | undefined
+    const reportMapped =
+      onProgress &&
+      ((done: number) => {
+        try {
+          onProgress({ phase: 'parsing', done, total: files.length })
+        } catch (error) {
+          progressFailed = { error }
+          throw error
+        }
+      })
     try {
-      const results = await mapFilesInWorkers(files, maxFileBytes, workers, url, budget, options.signal)
+      const results = await mapFilesInWorkers(
+        files,
+        maxFileBytes,
+        workers,
+        url,
+        budget,
+        options.signal,
+        reportMapped,
+      )
       // files no worker finished before the build's deadline
       return Array.from(
         results,
@@ -161,6 +184,7 @@ async function mapAll(
       )
     } catch (error) {
       options.signal?.throwIfAborted()
+      if (progressFailed !== undefined) throw progressFailed.error
       // workers unavailable here (no TypeScript loader when running from source, a sandbox): map in this thread
       void error
     }
@@ -173,6 +197,7 @@ async function mapAll(
       continue
     }
     results.push(await mapRepoFile(file, maxFileBytes, fileTimeout(budget)))
+    onProgress?.({ phase: 'parsing', done: index + 1, total: files.length })
     // parsing is synchronous: let timers and I/O run now and then in a big repository
     if (index % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve))
   }
@@ -194,11 +219,13 @@ async function* readInput(
     yield* input.files
     return
   }
+  let listed = 0
   const walkOptions = {
     ...(options.ignore === undefined ? {} : { ignore: options.ignore }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   }
   for await (const path of walkRepository(input.root, walkOptions)) {
+    options.onProgress?.({ phase: 'reading', done: ++listed })
     if (outOfTime(budget)) {
       skipped.push({ path, reason: 'budget-exceeded', detail: OUT_OF_TIME })
       continue

@@ -34,6 +34,7 @@ export async function mapFilesInWorkers(
   url: URL,
   budget: { readonly deadline: number; readonly fileBudgetMs: number },
   signal?: AbortSignal,
+  onMapped?: (done: number) => void,
 ): Promise<(MappedRepoFile | SkippedFile | undefined)[]> {
   const batches: { start: number; files: RepoFile[] }[] = []
   let current: RepoFile[] = []
@@ -58,6 +59,7 @@ export async function mapFilesInWorkers(
     await new Promise<void>((resolve, reject) => {
       let next = 0
       let done = 0
+      let mapped = 0
       const onAbort = () => reject(signal?.reason)
       signal?.addEventListener('abort', onAbort, { once: true })
       const finish = (error?: unknown) => {
@@ -86,6 +88,12 @@ export async function mapFilesInWorkers(
             results[batch.start + offset] = result
           })
           done++
+          mapped += message.results.length
+          try {
+            onMapped?.(mapped)
+          } catch (error) {
+            return finish(error)
+          }
           if (done === batches.length) finish()
           else dispatch(worker)
         })

@@ -113,4 +113,31 @@ export interface BuildRepoMapOptions {
   readonly budgetMs?: number
   /** Cancels the build: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal
+  /**
+   * Called as the build advances, for a progress display: each file listed and read (with
+   * `{ root }`), each file parsed (with a total), and once when ranking starts. Called
+   * synchronously from the build; an error it throws fails the build.
+   *
+   * @example
+   * ```ts
+   * await buildRepoMap({ root: '.' }, {
+   *   maxTokens: 2048,
+   *   onProgress: ({ phase, done, total }) => console.error(phase, done, total ?? ''),
+   * })
+   * ```
+   */
+  readonly onProgress?: (progress: RepoMapProgress) => void
+}
+
+/** How far {@link buildRepoMap} has got, as `onProgress` reports it. */
+export interface RepoMapProgress {
+  /**
+   * `reading`: listing the tree and reading the files worth parsing (no total is known yet);
+   * `parsing`: parsing files and extracting their symbols; `ranking`: ranking and rendering the map.
+   */
+  readonly phase: 'reading' | 'parsing' | 'ranking'
+  /** Files listed so far (`reading`), or parsed so far (`parsing`); 0 for `ranking`. */
+  readonly done: number
+  /** Files to parse, during `parsing`. */
+  readonly total?: number
 }
