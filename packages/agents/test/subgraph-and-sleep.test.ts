@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod/v4'
-import { createGraph, createMemoryCheckpointer, END, type GraphEvent, interrupt, START } from '../src/index'
+import { createGraph, type GraphEvent, START } from '../src/index'
 
 const state = z.object({ n: z.number() })
 
@@ -33,21 +33,6 @@ describe('subgraphs', () => {
       ['inner', ['middle']],
       ['middle', []],
     ])
-  })
-
-  it('says plainly that an interrupt inside a subgraph is not supported', async () => {
-    const inner = createGraph({ state, name: 'inner' })
-      .addNode('ask', () => ({ n: interrupt<number>('?') }))
-      .addEdge(START, 'ask')
-      .compile()
-    const outer = createGraph({ state })
-      .addNode('sub', inner)
-      .addEdge(START, 'sub')
-      .addEdge('sub', END)
-      .compile({ checkpointer: createMemoryCheckpointer() })
-    const error = await outer.run({ n: 0 }).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'node_failed', node: 'sub' })
-    expect((error as { cause: Error }).cause.message).toMatch(/interrupts inside subgraphs are not supported/)
   })
 
   it('cancels a subgraph with its parent', async () => {

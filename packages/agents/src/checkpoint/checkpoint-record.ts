@@ -16,10 +16,20 @@ export interface TaskWrite {
 
 /** One pause of a run for outside input. */
 export interface Interrupt {
-  /** Give this to `resume(threadId, { [id]: value })` to answer this interrupt alone: `<taskId>#<index>`. */
+  /**
+   * Give this to `resume(threadId, { answers: { [id]: value } })` to answer this interrupt alone:
+   * `<taskId>#<index>`; for an interrupt inside a subgraph, the subgraph node's task id, `/`, then
+   * the id inside the subgraph (`0:review:0/1:ask:0#0`).
+   */
   id: string
-  /** The node that asked. */
+  /** The node that asked (inside a subgraph: the subgraph's node; `path` says where that is). */
   node: string
+  /**
+   * For an interrupt inside a subgraph: the subgraph nodes it came through, outermost first, as
+   * relayed events carry it (`['review']` when node `ask` of the subgraph added as `review` asked).
+   * Absent for a node of the graph itself.
+   */
+  path?: string[]
   /** What the node passed to `interrupt(payload)`. */
   payload: unknown
 }

@@ -39,7 +39,10 @@ export interface ExecutorTask {
   state: Record<string, unknown>
   /** The `send` input, when a `send` scheduled the task. */
   input?: unknown
-  /** Answers to this task's earlier interrupts, by the index of the `interrupt()` call. */
+  /**
+   * Answers to this task's earlier interrupts, by the index of the `interrupt()` call; for a
+   * subgraph node, also answers to interrupts inside the subgraph, by their id there.
+   */
   answers: Record<string, unknown>
   /** What `context.memo` remembered before an earlier interrupt. */
   memo: Record<string, unknown>
@@ -48,5 +51,12 @@ export interface ExecutorTask {
 /** How a task ended, as JSON. */
 export type TaskResult =
   | { kind: 'ok'; update: Record<string, unknown> | null }
-  | { kind: 'interrupt'; interrupt: Interrupt; memo: Record<string, unknown> }
+  | {
+      kind: 'interrupt'
+      /** The (first) interrupt. */
+      interrupt: Interrupt
+      /** Every interrupt, when there are several (a subgraph node whose subgraph paused in parallel branches). */
+      interrupts?: Interrupt[]
+      memo: Record<string, unknown>
+    }
   | { kind: 'error'; error: QlErrorJSON }

@@ -1,8 +1,7 @@
-import { UnsupportedFeatureError } from '@ql/provider'
 import type { z } from 'zod/v4'
 import { GraphValidationError } from '../errors/graph-errors'
-import { CompiledGraph, type CompileOptions, type GraphPlan, type RunResult } from '../run/compiled-graph'
-import { NODE_EVENTS, type NodeEvents } from '../run/run-task'
+import { CompiledGraph, type CompileOptions, type GraphPlan } from '../run/compiled-graph'
+import { subgraphNode } from '../run/subgraph-node'
 import { END, START } from './constants'
 import type {
   BranchSpec,
@@ -60,7 +59,12 @@ export class GraphBuilder<State extends Record<string, unknown>> {
 
   /**
    * Adds a node. A {@link CompiledGraph} is a node too (a subgraph): it runs with the parent's
-   * state and its result's keys that the parent's state has become the update.
+   * state and its result's keys that the parent's state has become the update. Its events are
+   * relayed with their `path`. When a node inside it (at any depth) calls `interrupt()`, the parent
+   * run ends `interrupted` with that interrupt (its `path` names the subgraph nodes, its `id`
+   * answers it); `resume` continues inside the subgraph without running its completed steps again.
+   * The subgraph's progress is kept in the parent's thread: a checkpointer compiled into the
+   * subgraph is not used when it runs as a node.
    *
    * @typeParam Input - what a {@link Send} to this node carries (`context.input`).
    * @throws GraphValidationError when the name is empty, reserved or already taken.
@@ -308,27 +312,4 @@ export function createGraph<Schema extends StateSchema>(
     }
   }
   return new GraphBuilder(schema, reducers as never, options.name ?? 'graph', options.version ?? 1)
-}
-
-function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<State, unknown> {
-  return async (state, context) => {
-    const events = (context as unknown as { [NODE_EVENTS]: NodeEvents })[NODE_EVENTS]
-    const options = { signal: context.signal }
-    let result: RunResult<Record<string, unknown>>
-    if (events?.listening('node-end') || events?.listening('node-start') || events?.listening('custom')) {
-      // relay the subgraph's events, each with the path of subgraph nodes it came through
-      const run = graph.stream(state as Record<string, unknown>, options)
-      for await (const event of run)
-        events.forward({ ...event, path: [context.node, ...((event as { path?: string[] }).path ?? [])] })
-      result = await run.result
-    } else {
-      result = await graph.run(state as Record<string, unknown>, options)
-    }
-    if (result.status === 'interrupted') {
-      throw new UnsupportedFeatureError({
-        message: `Subgraph "${graph.name}" (node "${context.node}") was interrupted; interrupts inside subgraphs are not supported yet: interrupt in the parent graph's node instead.`,
-      })
-    }
-    return result.state as Partial<State>
-  }
 }

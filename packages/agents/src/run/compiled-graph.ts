@@ -22,6 +22,7 @@ import { EventQueue } from './event-queue'
 import { applyWrites, foldLog, type ThreadCheckpoint, type ThreadPosition } from './fold-log'
 import type { GraphEvent, GraphEventType } from './graph-event'
 import { abortReason, executeHere, runTask, type TaskEnvironment, type TaskOutcome } from './run-task'
+import { positionOfSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
 
 /** The checked graph `compile()` hands to {@link CompiledGraph}. @internal */
 export interface GraphPlan<State> {
@@ -117,6 +118,41 @@ type Start =
       threadId: string
       answer: { all: unknown } | { byId: Record<string, unknown> } | undefined
     }
+  /** A run as a subgraph node: fresh from `input`, or on from the snapshot of its last interrupt. */
+  | {
+      kind: 'nested'
+      input: unknown
+      snapshot: SubgraphSnapshot | undefined
+      /** Answers to the snapshot's open interrupts, by their ids (at least one with a snapshot). */
+      answers: Record<string, unknown>
+    }
+
+/** How a subgraph node runs its graph. @internal */
+export interface SubgraphRequest {
+  input: Record<string, unknown>
+  /** Where the subgraph stood at its last interrupt; `undefined` for a fresh run. */
+  snapshot: SubgraphSnapshot | undefined
+  answers: Record<string, unknown>
+  signal: AbortSignal
+  /** Yield the subgraph's events (to relay them). */
+  stream: boolean
+}
+
+/** A subgraph run: its events (when streamed) and how it ended, with its snapshot when interrupted. @internal */
+export interface SubgraphRun {
+  events: AsyncIterable<GraphEvent> | undefined
+  ended: Promise<{ result: RunResult<Record<string, unknown>>; snapshot: SubgraphSnapshot | undefined }>
+}
+
+let subgraphRunner: ((graph: CompiledGraph<any>, request: SubgraphRequest) => SubgraphRun) | undefined
+
+/**
+ * Runs `graph` as a subgraph node does: without the subgraph's own checkpointer (its progress goes
+ * to the parent's thread through the snapshot its interrupt leaves). @internal
+ */
+export function runSubgraph(graph: CompiledGraph<any>, request: SubgraphRequest): SubgraphRun {
+  return (subgraphRunner as NonNullable<typeof subgraphRunner>)(graph, request)
+}
 
 const DEFAULT_STEP_LIMIT = 1_000
 
@@ -129,6 +165,10 @@ export class CompiledGraph<State extends Record<string, unknown>> {
   readonly #plan: GraphPlan<State>
   readonly #options: CompileOptions<State>
   readonly #events = new EventEmitter()
+
+  static {
+    subgraphRunner = (graph, request) => graph.#runNested(request)
+  }
 
   /** @internal Use `createGraph(...).compile()`. */
   constructor(plan: GraphPlan<State>, options: CompileOptions<State>) {
@@ -252,7 +292,16 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     const spec = this.#plan.nodes.get(task.node)
     if (spec === undefined) return fail(`Graph "${this.name}" has no node "${task.node}".`)
     const answers = new Map<number, unknown>()
-    for (const [index, value] of Object.entries(task.answers ?? {})) answers.set(Number(index), value)
+    let nested: Record<string, unknown> | undefined
+    for (const [key, value] of Object.entries(task.answers ?? {})) {
+      const index = Number(key)
+      if (Number.isInteger(index)) answers.set(index, value)
+      else {
+        // a subgraph node's answers inside its subgraph
+        nested ??= {}
+        nested[key] = value
+      }
+    }
     const noop = () => {}
     return executeHere(spec, task, {
       graph: this.name,
@@ -261,6 +310,7 @@ export class CompiledGraph<State extends Record<string, unknown>> {
       step: task.step,
       signal,
       answers,
+      ...(nested === undefined ? {} : { nested }),
       memo: undefined,
       emit: noop,
       emitEvent: noop,
@@ -311,8 +361,34 @@ export class CompiledGraph<State extends Record<string, unknown>> {
   }
 
   async #execute(start: Start, options: RunOptions, sink: EventQueue<GraphEvent<State>> | undefined) {
-    const run = new ThreadRun<State>(this.#plan, this.#options, options, this.#events, sink)
+    const run = new ThreadRun<State>(this.#plan, this.#options, options, this.#events, sink, false)
     return run.execute(start)
+  }
+
+  #runNested(request: SubgraphRequest): SubgraphRun {
+    const start: Start = {
+      kind: 'nested',
+      input: request.input,
+      snapshot: request.snapshot,
+      answers: request.answers,
+    }
+    const options: RunOptions = { signal: request.signal }
+    const queue = request.stream ? new EventQueue<GraphEvent<State>>() : undefined
+    const run = new ThreadRun<State>(this.#plan, this.#options, options, this.#events, queue, true)
+    const ended = run.execute(start).then(
+      (result) => {
+        queue?.end()
+        return { result: result as RunResult<Record<string, unknown>>, snapshot: run.snapshot }
+      },
+      (error: unknown) => {
+        queue?.fail(error)
+        throw error
+      },
+    )
+    if (queue === undefined) return { events: undefined, ended }
+    // the relayed events report the failure; `ended` must not also be an unhandled rejection
+    ended.catch(() => {})
+    return { events: { [Symbol.asyncIterator]: () => queue.iterate() } as AsyncIterable<GraphEvent>, ended }
   }
 }
 
@@ -333,7 +409,13 @@ class ThreadRun<State extends Record<string, unknown>> {
   readonly #sink: EventQueue<GraphEvent<State>> | undefined
   readonly #tracer: Tracer
   readonly #cancellable: boolean
+  /** Where the thread is kept; never the subgraph's own store for a run as a subgraph node. */
+  readonly #store: Checkpointer | undefined
+  /** A run as a subgraph node: an interrupt leaves a {@link snapshot}. */
+  readonly #nested: boolean
   #threadId = ''
+  /** Where a nested run stood at its interrupt. */
+  snapshot: SubgraphSnapshot | undefined
 
   constructor(
     plan: GraphPlan<State>,
@@ -341,9 +423,12 @@ class ThreadRun<State extends Record<string, unknown>> {
     options: RunOptions,
     events: EventEmitter,
     sink: EventQueue<GraphEvent<State>> | undefined,
+    nested: boolean,
   ) {
     this.#plan = plan
     this.#compiled = compiled
+    this.#nested = nested
+    this.#store = nested ? undefined : compiled.checkpointer
     this.#options = options
     this.#events = events
     this.#sink = sink
@@ -362,14 +447,20 @@ class ThreadRun<State extends Record<string, unknown>> {
 
   execute(start: Start): Promise<RunResult<State>> {
     const name = this.#plan.name
-    const threadId = start.kind === 'resume' ? start.threadId : this.#options.threadId
+    const threadId =
+      start.kind === 'resume'
+        ? start.threadId
+        : start.kind === 'nested'
+          ? start.snapshot?.threadId
+          : this.#options.threadId
+    const resumed = start.kind === 'resume' || (start.kind === 'nested' && start.snapshot !== undefined)
     return inSpan(
       this.#tracer,
       `invoke_workflow ${name}`,
       {
         'gen_ai.operation.name': 'invoke_workflow',
         'ql.agents.graph': name,
-        'ql.agents.resumed': start.kind === 'resume',
+        'ql.agents.resumed': resumed,
         ...(threadId === undefined ? {} : { 'gen_ai.conversation.id': threadId }),
       },
       async (span) => {
@@ -389,7 +480,7 @@ class ThreadRun<State extends Record<string, unknown>> {
 
   async #execute(start: Start): Promise<RunResult<State>> {
     const plan = this.#plan
-    const store = this.#compiled.checkpointer
+    const store = this.#store
     const controller = new AbortController()
     const signal = controller.signal
     const external = this.#options.signal
@@ -414,7 +505,13 @@ class ThreadRun<State extends Record<string, unknown>> {
       let length: number
       const now = Date.now()
       const initial: CheckpointRecord[] = []
-      if (start.kind === 'new') {
+      if (start.kind === 'nested' && start.snapshot !== undefined) {
+        // a subgraph node goes on from its last interrupt: answers go to the open interrupts
+        this.#threadId = start.snapshot.threadId
+        length = 0
+        position = this.#checkCompatible(positionOfSnapshot<State>(start.snapshot), initial, now)
+        Object.assign(position.answers, start.answers)
+      } else if (start.kind === 'new' || start.kind === 'nested') {
         this.#threadId = this.#options.threadId ?? randomUUID()
         const existing =
           store === undefined || this.#options.threadId === undefined ? [] : await store.read(this.#threadId)
@@ -496,7 +593,7 @@ class ThreadRun<State extends Record<string, unknown>> {
           type: 'run-start',
           threadId: this.#threadId,
           step: position.step,
-          resumed: start.kind === 'resume',
+          resumed: start.kind !== 'new' && (start.kind === 'resume' || start.snapshot !== undefined),
         })
       }
       try {
@@ -520,7 +617,7 @@ class ThreadRun<State extends Record<string, unknown>> {
   }
 
   #storeFor(what: string): Checkpointer {
-    const store = this.#compiled.checkpointer
+    const store = this.#store
     if (store === undefined) {
       throw new ThreadStateError({
         message: `Cannot ${what} without a checkpointer: compile({ checkpointer }) keeps threads.`,
@@ -619,7 +716,7 @@ class ThreadRun<State extends Record<string, unknown>> {
           writes.push(write)
           finished.push({ type: 'task', step, write, at: Date.now() })
         } else if (outcome.kind === 'interrupt') {
-          interrupts.push(outcome.interrupt)
+          for (const item of outcome.interrupts) interrupts.push(item)
           if (outcome.memo !== undefined) {
             memo ??= {}
             memo[task.id] = outcome.memo
@@ -639,6 +736,27 @@ class ThreadRun<State extends Record<string, unknown>> {
         }
         if (finished.length > 0) await writer.write(finished)
         if (failure !== undefined) throw this.#nodeFailure(failure.task, failure.error, step)
+        if (this.#nested) {
+          // what a fold of this run's log would give: the parent keeps it to resume from
+          const doneWrites = [...done.values()]
+          for (const record of finished) if (record.type === 'task') doneWrites.push(record.write)
+          this.snapshot = JSON.parse(
+            JSON.stringify({
+              format: 1,
+              threadId,
+              graph: this.#plan.name,
+              version: this.#plan.version,
+              state,
+              step,
+              next: tasks,
+              joins,
+              done: doneWrites,
+              answers,
+              memo: { ...memos, ...memo },
+              interrupts,
+            } satisfies SubgraphSnapshot),
+          ) as SubgraphSnapshot
+        }
         if (this.#listening('interrupt')) this.#emit({ type: 'interrupt', threadId, step, interrupts })
         if (this.#listening('run-end')) this.#emit({ type: 'run-end', threadId, step, status: 'interrupted' })
         return { status: 'interrupted', state, threadId, step, interrupts }
@@ -703,7 +821,12 @@ class ThreadRun<State extends Record<string, unknown>> {
       const running: Promise<TaskOutcome | undefined>[] = tasks.map((task) => {
         if (done.has(task.id)) return Promise.resolve(undefined)
         const spec = plan.nodes.get(task.node) as NodeSpec<State>
-        const taskEnv = { ...env, answers: answersFor(task.id, answers), memo: memos[task.id] }
+        const taskEnv: TaskEnvironment = {
+          ...env,
+          answers: answersFor(task.id, answers),
+          memo: memos[task.id],
+          ...(spec.subgraph ? { nested: nestedAnswersFor(task.id, answers) } : {}),
+        }
         const started = this.#listening('node-end') ? performance.now() : 0
         return runTask(spec, task, state, taskEnv).then((outcome) => {
           if (outcome.kind === 'error') stepController?.abort(outcome.error)
@@ -959,6 +1082,14 @@ function answersFor(taskId: string, answers: Record<string, unknown>): ReadonlyM
     map.set(Number(id.slice(prefix.length)), answers[id])
   }
   return map ?? EMPTY_ANSWERS
+}
+
+/** A subgraph task's answers to interrupts inside its subgraph, by their ids there. */
+function nestedAnswersFor(taskId: string, answers: Record<string, unknown>): Record<string, unknown> {
+  const nested: Record<string, unknown> = {}
+  const prefix = `${taskId}/`
+  for (const id in answers) if (id.startsWith(prefix)) nested[id.slice(prefix.length)] = answers[id]
+  return nested
 }
 
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -7,6 +7,8 @@ export interface TaskScope {
   readonly node: string
   /** Answers for this task's interrupts, by index. */
   readonly answers: ReadonlyMap<number, unknown>
+  /** For a subgraph node's task: answers to interrupts inside the subgraph, by their id there. */
+  readonly nested: Readonly<Record<string, unknown>>
   /** How many times the task called interrupt() so far in this attempt. */
   calls: number
   /** What `context.memo` calls returned, kept across attempts and (through the checkpoint) resumes. */
@@ -18,17 +20,21 @@ export const taskScope = new AsyncLocalStorage<TaskScope>()
 
 const INTERRUPT = Symbol.for('ql.agents.interrupt')
 
-/** What `interrupt()` throws to stop its node; the runner catches it. Never catch it in a node. @internal */
+/**
+ * What `interrupt()` throws to stop its node; the runner catches it. Never catch it in a node.
+ * A subgraph node throws one with every open interrupt of its subgraph. @internal
+ */
 export class NodeInterrupt extends Error {
   readonly [INTERRUPT] = true
-  readonly interrupt: Interrupt
+  /** At least one. */
+  readonly interrupts: readonly Interrupt[]
 
-  constructor(interrupt: Interrupt) {
+  constructor(interrupts: readonly Interrupt[]) {
     super(
-      `Node "${interrupt.node}" interrupted the run. (If you see this, a node caught it: let it propagate.)`,
+      `Node "${interrupts[0]?.node}" interrupted the run. (If you see this, a node caught it: let it propagate.)`,
     )
     this.name = 'NodeInterrupt'
-    this.interrupt = interrupt
+    this.interrupts = interrupts
   }
 }
 
@@ -41,7 +47,7 @@ export function isNodeInterrupt(error: unknown): error is NodeInterrupt {
 export function interruptIn(scope: TaskScope, payload: unknown): unknown {
   const index = scope.calls++
   if (scope.answers.has(index)) return scope.answers.get(index)
-  throw new NodeInterrupt({ id: `${scope.taskId}#${index}`, node: scope.node, payload })
+  throw new NodeInterrupt([{ id: `${scope.taskId}#${index}`, node: scope.node, payload }])
 }
 
 /**

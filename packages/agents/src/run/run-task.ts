@@ -25,7 +25,7 @@ export interface NodeEvents {
 /** How one task ended. @internal */
 export type TaskOutcome =
   | { kind: 'ok'; update: unknown }
-  | { kind: 'interrupt'; interrupt: Interrupt; memo: Record<string, unknown> | undefined }
+  | { kind: 'interrupt'; interrupts: readonly Interrupt[]; memo: Record<string, unknown> | undefined }
   | { kind: 'error'; error: unknown }
 
 /** What a task needs from its run. @internal */
@@ -36,6 +36,8 @@ export interface TaskEnvironment {
   readonly step: number
   readonly signal: AbortSignal
   readonly answers: ReadonlyMap<number, unknown>
+  /** For a subgraph node's task: answers to interrupts inside the subgraph, by their id there. */
+  readonly nested?: Readonly<Record<string, unknown>>
   /** What the task memoised before an earlier interrupt. */
   readonly memo: Record<string, unknown> | undefined
   emit(node: string, data: unknown): void
@@ -48,6 +50,8 @@ export interface TaskEnvironment {
   onRetry(task: TaskRef, attempt: number, delayMs: number, error: unknown): void
   onStart(task: TaskRef, attempt: number): void
 }
+
+const NO_ANSWERS: Readonly<Record<string, unknown>> = Object.freeze({})
 
 /** Runs one task: its node with the state, under its timeout and retry policy. Never throws. @internal */
 export async function runTask<State>(
@@ -68,7 +72,7 @@ export async function runTask<State>(
     if (isNodeInterrupt(error)) {
       return {
         kind: 'interrupt',
-        interrupt: error.interrupt,
+        interrupts: error.interrupts,
         memo: memo.size === 0 ? undefined : Object.fromEntries(memo),
       }
     }
@@ -88,7 +92,14 @@ function attempt<State>(
   const timeoutMs = spec.options.timeoutMs
   const controller = timeoutMs === undefined ? undefined : new AbortController()
   const signal = controller === undefined ? env.signal : linked(env.signal, controller)
-  const scope: TaskScope = { taskId: task.id, node: spec.name, answers: env.answers, calls: 0, memo }
+  const scope: TaskScope = {
+    taskId: task.id,
+    node: spec.name,
+    answers: env.answers,
+    nested: env.nested ?? NO_ANSWERS,
+    calls: 0,
+    memo,
+  }
   const events: NodeEvents = {
     emit: env.emitEvent,
     listening: env.listening,
@@ -170,7 +181,8 @@ async function runRemotely<State>(
     node: spec.name,
     attempt: number,
     state: state as Record<string, unknown>,
-    answers: Object.fromEntries(env.answers),
+    // a subgraph node's answers inside its subgraph go by their (non-numeric) ids there
+    answers: { ...env.nested, ...Object.fromEntries(env.answers) },
     memo: Object.fromEntries(memo),
   }
   if (task.input !== undefined) request.input = task.input
@@ -181,7 +193,7 @@ async function runRemotely<State>(
       return result.update ?? undefined
     case 'interrupt':
       for (const [key, value] of Object.entries(result.memo ?? {})) memo.set(key, value)
-      throw new NodeInterrupt(result.interrupt)
+      throw new NodeInterrupt(result.interrupts ?? [result.interrupt])
     case 'error':
       throw qlErrorFromJSON(result.error)
     default:
@@ -211,8 +223,15 @@ export async function executeHere<State>(
       update: update === undefined || update === null ? null : JSON.parse(JSON.stringify(update)),
     }
   } catch (error) {
-    if (isNodeInterrupt(error))
-      return { kind: 'interrupt', interrupt: error.interrupt, memo: Object.fromEntries(memo) }
+    if (isNodeInterrupt(error)) {
+      const [first, ...more] = error.interrupts as [Interrupt, ...Interrupt[]]
+      return {
+        kind: 'interrupt',
+        interrupt: first,
+        ...(more.length === 0 ? {} : { interrupts: [...error.interrupts] }),
+        memo: Object.fromEntries(memo),
+      }
+    }
     return { kind: 'error', error: (isQlError(error) ? error : toQlError(error)).toJSON() }
   }
 }
