@@ -821,12 +821,10 @@ class ThreadRun<State extends Record<string, unknown>> {
       const running: Promise<TaskOutcome | undefined>[] = tasks.map((task) => {
         if (done.has(task.id)) return Promise.resolve(undefined)
         const spec = plan.nodes.get(task.node) as NodeSpec<State>
-        const taskEnv: TaskEnvironment = {
-          ...env,
-          answers: answersFor(task.id, answers),
-          memo: memos[task.id],
-          ...(spec.subgraph ? { nested: nestedAnswersFor(task.id, answers) } : {}),
-        }
+        const taskAnswers = answersFor(task.id, answers)
+        const taskEnv: TaskEnvironment = spec.subgraph
+          ? { ...env, answers: taskAnswers, memo: memos[task.id], nested: nestedAnswersFor(task.id, answers) }
+          : { ...env, answers: taskAnswers, memo: memos[task.id] }
         const started = this.#listening('node-end') ? performance.now() : 0
         return runTask(spec, task, state, taskEnv).then((outcome) => {
           if (outcome.kind === 'error') stepController?.abort(outcome.error)

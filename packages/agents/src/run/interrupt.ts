@@ -55,7 +55,9 @@ export function interruptIn(scope: TaskScope, payload: unknown): unknown {
  * node and the run ends with status `interrupted`, carrying `payload`. When the thread is
  * resumed with a value, the node runs again from its start and this call returns the value.
  * A node may call it several times; each call is answered in order. Call it only inside a node
- * (or the same as `context.interrupt`).
+ * (or the same as `context.interrupt`). Inside a subgraph, it interrupts the parent run as well
+ * (the interrupt's `path` says through which subgraph nodes), and resuming the parent's thread
+ * re-runs this node inside the subgraph, not the subgraph's completed steps.
  *
  * @throws Error when called outside a running node.
  */
