@@ -85,17 +85,19 @@ describeWithRedis('createRouter with the Redis state store', () => {
     const target = await fakeTarget('openai', [ok('a1'), ok('a2'), ok('b after the window slid')])
     cleanups.push(() => closeAll(target))
     const prefix = testPrefix()
-    const make = async (timeoutMs: number) =>
+    const make = (state: RedisRouterState, timeoutMs: number) =>
       createRouter({
         targets: [{ id: 't', model: target.model, limits: { rpm: 2 } }],
-        state: await redisState(prefix),
+        state,
         waitForCapacity: true,
         timeouts: { totalMs: timeoutMs },
       })
-    const a = await make(120_000)
-    const impatient = await make(5_000)
-    const patient = await make(120_000)
-    for (const router of [a, impatient, patient]) track(router)
+    const a = make(await redisState(prefix), 120_000)
+    const impatient = make(await redisState(prefix), 5_000)
+    const patientState = await redisState(prefix)
+    const reservations = vi.spyOn(patientState, 'reserveCapacity')
+    const patient = make(patientState, 120_000)
+    const [, , patientEvents] = [a, impatient, patient].map(track)
     expect((await a.generate(request)).text).toBe('a1')
     expect((await a.generate(request)).text).toBe('a2')
 
@@ -105,11 +107,26 @@ describeWithRedis('createRouter with the Redis state store', () => {
     expect(error.message).toContain('shares with other routers')
 
     const waiting = patient.generate(request)
-    // let it reach the wait (real Redis round trips), then move the clock past the window
-    await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0), { timeout: 10_000, interval: 20 })
+    // let it reach the wait: the shared window refuses it twice (when it picks the target, then in
+    // the capacity wait), over real Redis round trips. Until then a Redis call is in flight on a
+    // fake 5 s timeout timer, which moving the clock would fire: the router would go on with its
+    // own (empty) window and never wait for the shared one.
+    await vi.waitFor(
+      () => {
+        const refused = reservations.mock.settledResults.filter(
+          (result) => result.type === 'fulfilled' && !result.value.ok,
+        )
+        expect(refused).toHaveLength(2)
+      },
+      { timeout: 10_000, interval: 20 },
+    )
+    expect(target.requests).toHaveLength(2)
+    // then move the clock past the window
     await vi.advanceTimersByTimeAsync(60_000)
     expect((await waiting).text).toBe('b after the window slid')
     expect(target.requests).toHaveLength(3)
+    // the store answered every time: the call waited for the shared window, not for a timeout
+    expect(patientEvents).toEqual([])
   })
 
   it('shares cooldowns, breakers and latencies between routers', async () => {
