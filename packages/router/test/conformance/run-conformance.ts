@@ -559,8 +559,12 @@ export function runConformance(target: ConformanceTarget): void {
             [{ text: 'Hello world', fault: { type: 'stall', afterChunks: stallAt } }],
             async (fake, model) => {
               const controller = new AbortController()
+              // generate: abort once the fake has the request (vi.waitFor's default 1 s is short for a
+              // worker starved on a loaded machine; a miss would leave the stalled call hanging)
               if (!stream)
-                void vi.waitFor(() => expect(fake.requests).toHaveLength(1)).then(() => controller.abort())
+                void vi
+                  .waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 10_000 })
+                  .then(() => controller.abort())
               const { error } = await fail(model, hello, mode, { signal: controller.signal }, () =>
                 controller.abort(),
               )
