@@ -44,6 +44,7 @@ export type {
   CapacityRequest,
   CapacityReservation,
   LatencyKind,
+  LatencySampleOptions,
   MaybePromise,
   RouterStateStore,
   TargetStateSnapshot,

@@ -130,6 +130,30 @@ export function describeRouterStateStore(
       expect(await store.recordLatency('a', 'total', -5)).toBe(1000)
     })
 
+    it('stamps each latency sample, and a sample after a stale average (maxAgeMs) replaces it', async () => {
+      const { clock, store } = await setup()
+      expect(await store.recordLatency('a', 'total', 100, { maxAgeMs: 10_000 })).toBe(100)
+      clock.time = T0 + 10_000
+      // exactly maxAgeMs old still counts: the sample moves the average
+      expect(await store.recordLatency('a', 'total', 200, { maxAgeMs: 10_000 })).toBeCloseTo(130)
+      let [state] = await store.readTargets(['a'])
+      expect([state?.totalAt, state?.ttftAt]).toEqual([T0 + 10_000, undefined])
+      clock.time = T0 + 20_001
+      expect(await store.recordLatency('a', 'total', 40, { maxAgeMs: 10_000 })).toBe(40)
+      ;[state] = await store.readTargets(['a'])
+      expect([state?.totalMs, state?.totalAt]).toEqual([40, T0 + 20_001])
+      // without maxAgeMs an old average still moves by alpha, whatever its age
+      clock.time = T0 + 100_000
+      expect(await store.recordLatency('a', 'total', 140)).toBeCloseTo(70)
+      expect(await store.recordLatency('a', 'ttft', 5, { maxAgeMs: 1 })).toBe(5)
+      ;[state] = await store.readTargets(['a'])
+      expect([state?.totalAt, state?.ttftAt]).toEqual([T0 + 100_000, T0 + 100_000])
+      // an ignored sample stamps nothing
+      clock.time = T0 + 200_000
+      await store.recordLatency('a', 'ttft', Number.NaN, { maxAgeMs: 1 })
+      expect((await store.readTargets(['a']))[0]?.ttftAt).toBe(T0 + 100_000)
+    })
+
     it('keeps targets apart', async () => {
       const { store } = await setup()
       await store.extendCooldown('a', T0 + 1000)

@@ -8,12 +8,14 @@ import type {
   CapacityRequest,
   CapacityReservation,
   LatencyKind,
+  LatencySampleOptions,
   RouterStateStore,
   TargetStateSnapshot,
 } from '../router/state/router-state-store'
 import {
   EXTEND_COOLDOWN,
   READ_TARGETS,
+  READ_TARGETS_FIELDS,
   RECORD_LATENCY,
   RESERVE_CAPACITY,
   type RedisScript,
@@ -82,7 +84,12 @@ export interface RedisRouterState extends RouterStateStore {
   getBreaker(targetId: string): Promise<BreakerSnapshot | undefined>
   setBreaker(targetId: string, snapshot: BreakerSnapshot): Promise<BreakerSnapshot>
   getLatency(targetId: string, kind: LatencyKind): Promise<number | undefined>
-  recordLatency(targetId: string, kind: LatencyKind, ms: number): Promise<number | undefined>
+  recordLatency(
+    targetId: string,
+    kind: LatencyKind,
+    ms: number,
+    options?: LatencySampleOptions,
+  ): Promise<number | undefined>
   reserveCapacity(targetId: string, request: CapacityRequest): Promise<CapacityReservation>
   settleCapacity(targetId: string, reservationId: string, actualTokens: number): Promise<void>
   /**
@@ -199,12 +206,15 @@ class RedisStore implements RedisRouterState {
     const keys = targetIds.map((id) => this.#stateKey(id))
     const reply = (await this.#eval('readTargets', READ_TARGETS, keys, [])) as unknown[]
     const now = this.#now()
+    const fields = READ_TARGETS_FIELDS
     return targetIds.map((targetId, i) => ({
       targetId,
-      cooldownUntil: readCooldown(reply[i * 4], now),
-      breaker: readBreaker(reply[i * 4 + 1]),
-      ttftMs: readNumber(reply[i * 4 + 2]),
-      totalMs: readNumber(reply[i * 4 + 3]),
+      cooldownUntil: readCooldown(reply[i * fields], now),
+      breaker: readBreaker(reply[i * fields + 1]),
+      ttftMs: readNumber(reply[i * fields + 2]),
+      totalMs: readNumber(reply[i * fields + 3]),
+      ttftAt: readNumber(reply[i * fields + 4]),
+      totalAt: readNumber(reply[i * fields + 5]),
     }))
   }
 
@@ -257,13 +267,26 @@ class RedisStore implements RedisRouterState {
     )
   }
 
-  async recordLatency(targetId: string, kind: LatencyKind, ms: number): Promise<number | undefined> {
+  async recordLatency(
+    targetId: string,
+    kind: LatencyKind,
+    ms: number,
+    options?: LatencySampleOptions,
+  ): Promise<number | undefined> {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return this.getLatency(targetId, kind)
+    const maxAgeMs = options?.maxAgeMs
     const reply = await this.#eval(
       'recordLatency',
       RECORD_LATENCY,
       [this.#stateKey(targetId)],
-      [latencyField(kind), String(ms), this.#alpha, this.#stateTtl],
+      [
+        latencyField(kind),
+        String(ms),
+        this.#alpha,
+        this.#stateTtl,
+        String(this.#now()),
+        typeof maxAgeMs === 'number' && maxAgeMs >= 0 && Number.isFinite(maxAgeMs) ? String(maxAgeMs) : '',
+      ],
     )
     return readNumber(reply)
   }

@@ -14,16 +14,19 @@ function script(name: string, source: string): RedisScript {
 // Numbers travel as strings: Redis turns a Lua number reply into an integer, and Lua's tostring
 // keeps 14 significant digits (epoch ms and latencies fit).
 
+/** How many fields `READ_TARGETS` returns per target. */
+export const READ_TARGETS_FIELDS = 6
+
 /**
  * Reads each target's state hash (KEYS: one per target). ARGV: none. Returns, per target, the
- * fields `cooldown`, `breaker`, `ttft`, `total` (nil when unset), flattened.
+ * fields `cooldown`, `breaker`, `ttft`, `total`, `ttftAt`, `totalAt` (nil when unset), flattened.
  */
 export const READ_TARGETS = script(
   'read-targets',
   `local out = {}
 for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'cooldown', 'breaker', 'ttft', 'total')
-  for j = 1, 4 do out[(i - 1) * 4 + j] = v[j] end
+  local v = redis.call('HMGET', KEYS[i], 'cooldown', 'breaker', 'ttft', 'total', 'ttftAt', 'totalAt')
+  for j = 1, 6 do out[(i - 1) * 6 + j] = v[j] end
 end
 return out`,
 )
@@ -74,17 +77,23 @@ return ARGV[2]`,
 )
 
 /**
- * Adds a latency sample to an EWMA. KEYS[1]: the state hash. ARGV: field (ttft|total), sample,
- * alpha, ttl ms. Returns the EWMA after the sample.
+ * Adds a latency sample to an EWMA and stamps it (field `<field>At`). KEYS[1]: the state hash.
+ * ARGV: field (ttft|total), sample, alpha, ttl ms, now, max age ms ('' for none: a sample after
+ * an average older than it replaces the average). Returns the EWMA after the sample.
  */
 export const RECORD_LATENCY = script(
   'record-latency',
   `local sample = tonumber(ARGV[2])
-local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
+local stamp = ARGV[1] .. 'At'
+local stored = redis.call('HMGET', KEYS[1], ARGV[1], stamp)
+local cur = tonumber(stored[1])
+local at = tonumber(stored[2])
+local maxAge = tonumber(ARGV[6])
+if cur ~= nil and maxAge ~= nil and at ~= nil and tonumber(ARGV[5]) - at > maxAge then cur = nil end
 local value = sample
 if cur ~= nil then value = cur + tonumber(ARGV[3]) * (sample - cur) end
 local text = tostring(value)
-redis.call('HSET', KEYS[1], ARGV[1], text)
+redis.call('HSET', KEYS[1], ARGV[1], text, stamp, ARGV[5])
 local ttl = tonumber(ARGV[4])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return text`,

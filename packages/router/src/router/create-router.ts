@@ -44,6 +44,13 @@ export interface Router extends ChatModel {
 }
 
 /**
+ * How long a latency average counts by default (`RouterConfig.latencyTtlMs`): provider slowdowns
+ * usually last minutes, so a minute notices a recovery soon, while costing a slow target at most
+ * one exploring call a minute (per kind of call, per process).
+ */
+const DEFAULT_LATENCY_TTL_MS = 60_000
+
+/**
  * Creates a router over `config.targets`. The config is checked first: a wrong field throws an
  * `InvalidRouterConfigError` naming it.
  *
@@ -75,6 +82,10 @@ class ChatRouter implements Router {
     const events = this.#events
     const shared =
       config.state === undefined ? undefined : new SharedRouterState(config.state, events, () => Date.now())
+    const latencyTtlMs =
+      config.latencyTtlMs === false
+        ? Number.POSITIVE_INFINITY
+        : (config.latencyTtlMs ?? DEFAULT_LATENCY_TTL_MS)
     const targets = config.targets.map(
       (target, index) =>
         new TargetRuntime(
@@ -98,6 +109,7 @@ class ChatRouter implements Router {
                 },
               }),
           () => Date.now(),
+          latencyTtlMs,
         ),
     )
     const retry = config.retry ?? {}
@@ -122,6 +134,7 @@ class ChatRouter implements Router {
       fallbacks: config.fallbacks ?? {},
       anyWhen: config.targets.some((target) => target.when !== undefined),
       anyContextWindow: config.targets.some((target) => target.contextWindow !== undefined),
+      latencyTtlMs,
       state: shared,
       telemetry: config.telemetry === false ? undefined : createRouterTelemetry(config.telemetry),
       random: config.random ?? Math.random,
@@ -194,9 +207,10 @@ class ChatRouter implements Router {
     const usage = response.usage
     lease.release(usage.inputTokens + usage.outputTokens)
     target.limiter.observeHeaders(response.headers)
-    const duration = settings.now() - started
-    target.total.record(duration)
-    settings.state?.recordLatency(target.id, 'total', duration)
+    const finished = settings.now()
+    const duration = finished - started
+    target.recordLatency(false, duration, finished)
+    settings.state?.recordLatency(target.id, 'total', duration, target.latencyMaxAgeMs)
     if (
       response.finishReason === 'content-filter' &&
       settings.fallbacks.contentFilter !== undefined &&
@@ -235,8 +249,8 @@ class ChatRouter implements Router {
       failure: (error) => call.failure(error),
       onFirstContent: () => span?.firstToken(),
       onFinish: (response, firstTokenMs) => {
-        target.ttft.record(firstTokenMs)
-        settings.state?.recordLatency(target.id, 'ttft', firstTokenMs)
+        target.recordLatency(true, firstTokenMs, settings.now())
+        settings.state?.recordLatency(target.id, 'ttft', firstTokenMs, target.latencyMaxAgeMs)
         target.limiter.observeHeaders(response.headers)
         span?.end(response)
         return this.#finished(call, target, response, attempt)

@@ -78,6 +78,8 @@ export class RoutedCall {
   #next: Next | undefined
   #lastError: QlError | undefined
   #final: QlError | undefined
+  /** The target whose stale latency this call measures again, until it is disposed. */
+  #exploring: TargetRuntime | undefined
   #disposed = false
 
   constructor(
@@ -110,11 +112,12 @@ export class RoutedCall {
     settings.budget?.deposit()
   }
 
-  /** Releases the call's timer and its link to the caller's signal. Idempotent. */
+  /** Releases the call's timer, its link to the caller's signal and its exploring slot. Idempotent. */
   dispose(): void {
     if (this.#disposed) return
     this.#disposed = true
     this.#call?.dispose()
+    this.#exploring?.stopExploring(this.streaming, this.callId)
   }
 
   /** The options one attempt on `target` runs with. */
@@ -193,7 +196,11 @@ export class RoutedCall {
 
   // ---- choosing a target ----------------------------------------------------------------------
 
-  /** The targets whose `when` matches the request, in the strategy's order. */
+  /**
+   * The targets whose `when` matches the request, in the strategy's order. When the first one's
+   * latency is stale, this call becomes the one that measures it again: until it ends, other
+   * calls see the target's last known latency instead of a stale one, so they do not all go there.
+   */
   #orderTargets(): TargetRuntime[] {
     const settings = this.#settings
     const matching = settings.anyWhen
@@ -206,8 +213,9 @@ export class RoutedCall {
       return [...matching]
     }
     const byId = settings.byId
-    const views = matching.map((target) => target.view(this.streaming))
-    return orderTargets(
+    const now = settings.now()
+    const views = matching.map((target) => target.view(this.streaming, now))
+    const ordered = orderTargets(
       settings.strategy,
       views,
       {
@@ -217,7 +225,13 @@ export class RoutedCall {
         allTargetIds: settings.allIds,
       },
       settings.random,
-    ).flatMap((view) => {
+    )
+    const first = ordered[0]
+    if (first?.latencyStale === true) {
+      const target = byId.get(first.id)
+      if (target?.startExploring(this.streaming, this.callId) === true) this.#exploring = target
+    }
+    return ordered.flatMap((view) => {
       const target = byId.get(view.id)
       return target === undefined ? [] : [target]
     })

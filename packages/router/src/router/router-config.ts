@@ -120,6 +120,17 @@ export interface RouterConfig {
   /** Where cooldowns and breaker states are kept (default: in memory, this process only). */
   state?: RouterStateStore
   /**
+   * How long a target's latency average counts, in ms after its newest sample (default 60,000).
+   * A target that gets no calls for longer (under `least-latency`, one that measured slow) has a
+   * stale latency: `least-latency` sends one call at a time to it, ahead of the targets with a
+   * fresh latency, and that call's latency replaces the stale average. So a slow target that
+   * recovers gets traffic again within about `latencyTtlMs`, at the cost of at most one slower
+   * call per stale target and period. Shared latencies (`state`) age by the time of their newest
+   * sample from any router. `false` keeps latencies forever (a target measured slow is never
+   * tried again while the others answer).
+   */
+  latencyTtlMs?: number | false
+  /**
    * OpenTelemetry spans and metrics (GenAI semantic conventions) through `@opentelemetry/api`:
    * by default the global tracer and meter, which cost nothing until the host registers an SDK.
    * `false` turns them off.
@@ -129,6 +140,7 @@ export interface RouterConfig {
   random?: () => number
 }
 
+const LATENCY_TTL = 'expected a positive, finite number of milliseconds, or false to keep latencies forever'
 const positive = z.number().positive()
 const positiveInt = z.number().int().positive()
 const nonNegative = z.number().nonnegative()
@@ -224,6 +236,11 @@ const configSchema = z
       .strict()
       .optional(),
     waitForCapacity: z.boolean().optional(),
+    latencyTtlMs: z
+      .union([z.literal(false), z.number({ error: LATENCY_TTL }).positive({ error: LATENCY_TTL })], {
+        error: LATENCY_TTL,
+      })
+      .optional(),
     state: z
       .custom<RouterStateStore>((value) => typeof value === 'object' && value !== null, {
         message: 'expected a RouterStateStore (createMemoryRouterState(), createRedisRouterState(...))',

@@ -28,6 +28,8 @@ export interface RouterSettings {
   /** Whether any target routes conditionally, counts tokens or has a context window. */
   readonly anyWhen: boolean
   readonly anyContextWindow: boolean
+  /** How long a latency average counts after its newest sample, in ms (`Infinity`: forever). */
+  readonly latencyTtlMs: number
   /** The link to `config.state`, when the router has a store. */
   readonly state: SharedRouterState | undefined
   /** Spans and metrics; `undefined` when turned off. */

@@ -54,6 +54,8 @@ export class SharedRouterState {
       }
       target.sharedTtftMs = snapshot.ttftMs
       target.sharedTotalMs = snapshot.totalMs
+      target.sharedTtftAt = snapshot.ttftAt
+      target.sharedTotalAt = snapshot.totalAt
     })
   }
 
@@ -67,9 +69,16 @@ export class SharedRouterState {
     this.#write('setBreaker', () => this.store.setBreaker(targetId, snapshot))
   }
 
-  /** Adds a latency sample to the shared average. */
-  recordLatency(targetId: string, kind: LatencyKind, ms: number): void {
-    this.#write('recordLatency', () => this.store.recordLatency(targetId, kind, ms))
+  /**
+   * Adds a latency sample to the shared average; with `maxAgeMs` (the router's `latencyTtlMs`), a
+   * sample after a stale average replaces it.
+   */
+  recordLatency(targetId: string, kind: LatencyKind, ms: number, maxAgeMs: number | undefined): void {
+    this.#write('recordLatency', () =>
+      maxAgeMs === undefined
+        ? this.store.recordLatency(targetId, kind, ms)
+        : this.store.recordLatency(targetId, kind, ms, { maxAgeMs }),
+    )
   }
 
   /**

@@ -2,6 +2,7 @@ import { checkAlpha, LatencyTracker } from './latency-tracker'
 import type {
   BreakerSnapshot,
   LatencyKind,
+  LatencySampleOptions,
   RouterStateStore,
   TargetStateSnapshot,
 } from './router-state-store'
@@ -67,6 +68,8 @@ export function createMemoryRouterState(options: MemoryRouterStateOptions = {}):
           breaker: found?.breaker,
           ttftMs: found?.ttft?.value,
           totalMs: found?.total?.value,
+          ttftAt: found?.ttft?.updatedAt,
+          totalAt: found?.total?.updatedAt,
         }
       }
       return result
@@ -109,7 +112,12 @@ export function createMemoryRouterState(options: MemoryRouterStateOptions = {}):
       return kind === 'ttft' ? found?.ttft?.value : found?.total?.value
     },
 
-    recordLatency(targetId: string, kind: LatencyKind, ms: number): number | undefined {
+    recordLatency(
+      targetId: string,
+      kind: LatencyKind,
+      ms: number,
+      options?: LatencySampleOptions,
+    ): number | undefined {
       const found = entry(targetId)
       let tracker = kind === 'ttft' ? found.ttft : found.total
       if (tracker === undefined) {
@@ -117,7 +125,7 @@ export function createMemoryRouterState(options: MemoryRouterStateOptions = {}):
         if (kind === 'ttft') found.ttft = tracker
         else found.total = tracker
       }
-      tracker.record(ms)
+      tracker.record(ms, now(), options?.maxAgeMs)
       return tracker.value
     },
   }

@@ -23,6 +23,7 @@ export class LatencyTracker {
   readonly alpha: number
   #value: number | undefined
   #samples = 0
+  #updatedAt: number | undefined
 
   /** @throws {@link InvalidRouterConfigError} when `alpha` is not in (0, 1]. */
   constructor(options: LatencyTrackerOptions = {}) {
@@ -33,16 +34,30 @@ export class LatencyTracker {
    * Adds one sample. The first sample becomes the average; each later one moves it by `alpha`
    * of the difference. Samples that are negative or not finite are ignored (a clock that went
    * backwards must not make a target look fast).
+   *
+   * @param at - When the sample was taken (epoch ms); kept as {@link LatencyTracker.updatedAt}.
+   * @param maxAgeMs - When the previous sample is older than this at `at`, the average is
+   *   stale: the sample replaces it instead of moving it (a target that recovered must not carry
+   *   its old latency for several more samples).
    */
-  record(ms: number): void {
+  record(ms: number, at?: number, maxAgeMs?: number): void {
     if (!Number.isFinite(ms) || ms < 0) return
-    this.#value = this.#value === undefined ? ms : this.#value + this.alpha * (ms - this.#value)
+    const previous = this.#updatedAt
+    const expired =
+      maxAgeMs !== undefined && at !== undefined && previous !== undefined && at - previous > maxAgeMs
+    this.#value = this.#value === undefined || expired ? ms : this.#value + this.alpha * (ms - this.#value)
+    if (at !== undefined) this.#updatedAt = at
     this.#samples++
   }
 
   /** The average, or `undefined` before the first sample. */
   get value(): number | undefined {
     return this.#value
+  }
+
+  /** When the newest sample was taken (epoch ms), when `record` was told. */
+  get updatedAt(): number | undefined {
+    return this.#updatedAt
   }
 
   /** How many samples were recorded. */

@@ -37,6 +37,24 @@ export interface TargetStateSnapshot {
   ttftMs: number | undefined
   /** Total-time EWMA in ms (`generate`), `undefined` while unmeasured. */
   totalMs: number | undefined
+  /**
+   * When the newest time-to-first-token sample was recorded (epoch ms). The router treats a
+   * shared latency older than its `latencyTtlMs` as stale; a store that leaves this out has its
+   * latencies taken as fresh, whatever their age.
+   */
+  ttftAt?: number | undefined
+  /** When the newest total-time sample was recorded (epoch ms); see `ttftAt`. */
+  totalAt?: number | undefined
+}
+
+/** Options of {@link RouterStateStore.recordLatency}. */
+export interface LatencySampleOptions {
+  /**
+   * When the EWMA's newest sample is older than this (ms, by the store's clock), the average is
+   * stale: the new sample replaces it instead of moving it by `alpha`. The router passes its
+   * `latencyTtlMs`, so that a target that recovered is seen at its new speed at once.
+   */
+  maxAgeMs?: number | undefined
 }
 
 /** A request for shared rpm/tpm capacity (see {@link RouterStateStore.reserveCapacity}). */
@@ -71,7 +89,8 @@ export type CapacityReservation =
  *   round trip; it is the only call on the routing hot path.
  * - Times are epoch milliseconds from the router's clock. A store may expire entries (a cooldown
  *   at its deadline, latencies after a day unused) but must never report a cooldown that has not
- *   been set, or shorten one.
+ *   been set, or shorten one. Latencies are reported with the time of their newest sample, so
+ *   the router can tell a stale one (older than its `latencyTtlMs`) from a fresh one.
  * - A store that cannot be reached should throw (or reject); the router then falls back to its
  *   local state and reports it in an event, never failing the user's call because of it.
  * - Target ids are the router's own; a shared store namespaces its keys (per router) itself.
@@ -117,11 +136,18 @@ export interface RouterStateStore {
 
   /**
    * Adds one latency sample to the target's EWMA of this kind (atomically: in Redis, one script
-   * reads, updates and writes it). Samples that are negative or not finite are ignored.
+   * reads, updates and writes it) and stores when it was taken (`ttftAt` / `totalAt` in
+   * `readTargets`). Samples that are negative or not finite are ignored. With
+   * `options.maxAgeMs`, a sample that follows a stale average replaces it.
    *
    * @returns The EWMA after the sample (`undefined` if still unmeasured).
    */
-  recordLatency(targetId: string, kind: LatencyKind, ms: number): MaybePromise<number | undefined>
+  recordLatency(
+    targetId: string,
+    kind: LatencyKind,
+    ms: number,
+    options?: LatencySampleOptions,
+  ): MaybePromise<number | undefined>
 
   /**
    * Optional: shared rpm/tpm capacity, for stores that enforce a target's limits across

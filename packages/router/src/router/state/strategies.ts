@@ -11,8 +11,10 @@ import type { TargetView } from './target-view'
  *   probability weight / total weight, the next from those left, and so on. Weight 0 = only as
  *   a fallback, after every target with a positive weight.
  * - `least-latency`: lowest latency EWMA first. Targets not yet measured come before every
- *   measured one, so each gets measured; ties (among unmeasured targets too) go to the one with
- *   fewer calls in flight, then to configuration order.
+ *   measured one, so each gets measured; then targets whose latency is stale
+ *   ({@link TargetView.latencyStale}: no sample for the router's `latencyTtlMs`), lowest last
+ *   known latency first, so a target that was slow gets a call that measures it again; then the
+ *   rest by latency. Ties go to the one with fewer calls in flight, then to configuration order.
  * - `least-busy`: fewest calls in flight first.
  * - `lowest-cost`: lowest blended price per million tokens first; targets of unknown price last.
  */
@@ -95,11 +97,12 @@ export function orderTargets(
   const count = targets.length
   if (count <= 1) return targets.slice()
 
-  // Sort on (tier, key, secondary key, configuration order). Keys are computed once per target
+  // Sort on (tier, key, secondary, tertiary key, configuration order). Keys are computed once per target
   // into scratch buffers reused across calls (no allocation but the result), then the indices are
   // insertion-sorted: the fastest sort for the handful of targets a router has.
   const reentrant = sorting
-  const keys = reentrant || scratch.length < 3 * count ? new Float64Array(3 * Math.max(count, 16)) : scratch
+  const keys =
+    reentrant || scratch.length < KEYS * count ? new Float64Array(KEYS * Math.max(count, 16)) : scratch
   const order = reentrant || orderScratch.length < count ? new Int32Array(Math.max(count, 16)) : orderScratch
   if (!reentrant && keys !== scratch) {
     scratch = keys
@@ -131,12 +134,14 @@ export function orderTargets(
   }
 }
 
-let scratch = new Float64Array(48)
+/** Sort keys per target: tier, key, secondary, tertiary. */
+const KEYS = 4
+let scratch = new Float64Array(KEYS * 16)
 let orderScratch = new Int32Array(16)
 /** True while a built-in sort uses the scratch buffers (an injected `random` could re-enter). */
 let sorting = false
 
-/** Writes each target's tier (at i), key (at count + i) and secondary key (at 2 count + i). */
+/** Writes each target's tier (at i), key (at count + i), secondary (2 count + i) and tertiary key (3 count + i). */
 function fillKeys(
   strategy: BuiltInStrategy,
   targets: readonly TargetView[],
@@ -149,6 +154,7 @@ function fillKeys(
     keys[i] = Number.isFinite(target.priority) ? target.priority : Number.POSITIVE_INFINITY
     let key = 0
     let secondary = 0
+    let tertiary = 0
     switch (strategy) {
       case 'priority':
         break
@@ -160,11 +166,15 @@ function fillKeys(
         key = weight === 0 ? Number.POSITIVE_INFINITY : -Math.log(1 - uniform(random)) / weight
         break
       }
-      case 'least-latency':
-        // Unmeasured targets (-1) come before any measured one: they are explored first.
-        key = knownNonNegative(target.latencyMs) ?? -1
-        secondary = Number.isFinite(target.inFlight) ? target.inFlight : 0
+      case 'least-latency': {
+        // Unmeasured targets (0) come before stale ones (1), which come before measured ones (2):
+        // both are explored first. Among stale targets the last known latency still orders them.
+        const latency = knownNonNegative(target.latencyMs)
+        key = latency === undefined ? 0 : target.latencyStale === true ? 1 : 2
+        secondary = latency ?? 0
+        tertiary = Number.isFinite(target.inFlight) ? target.inFlight : 0
         break
+      }
       case 'least-busy':
         key = Number.isFinite(target.inFlight) ? target.inFlight : 0
         break
@@ -174,20 +184,17 @@ function fillKeys(
     }
     keys[count + i] = key
     keys[2 * count + i] = secondary
+    keys[3 * count + i] = tertiary
   }
 }
 
 /** True when target `a` sorts before target `b` (ties: configuration order). */
 function before(keys: Float64Array, count: number, a: number, b: number): boolean {
-  const tierA = keys[a] as number
-  const tierB = keys[b] as number
-  if (tierA !== tierB) return tierA < tierB
-  const keyA = keys[count + a] as number
-  const keyB = keys[count + b] as number
-  if (keyA !== keyB) return keyA < keyB
-  const secondaryA = keys[2 * count + a] as number
-  const secondaryB = keys[2 * count + b] as number
-  if (secondaryA !== secondaryB) return secondaryA < secondaryB
+  for (let slot = 0; slot < KEYS * count; slot += count) {
+    const keyA = keys[slot + a] as number
+    const keyB = keys[slot + b] as number
+    if (keyA !== keyB) return keyA < keyB
+  }
   return a < b
 }
 

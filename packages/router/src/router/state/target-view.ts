@@ -17,6 +17,14 @@ export interface TargetView {
    * the call is a stream, total time when it is `generate`.
    */
   latencyMs: number | undefined
+  /**
+   * True when `latencyMs` is stale: its newest sample is older than the router's `latencyTtlMs`
+   * and no call of this router is measuring the target again right now. `least-latency` tries a
+   * stale target before the targets with a fresh latency, so one call at a time finds out whether
+   * it got faster (or slower); while that call runs, the flag is false and `latencyMs` is the last
+   * known value. Absent (false) when the latency is fresh or unmeasured.
+   */
+  latencyStale?: boolean
   /** Blended input + output price per million tokens, for `lowest-cost`; `undefined` when unknown. */
   costPerMTokens: number | undefined
   /** The target's configured tags. */
