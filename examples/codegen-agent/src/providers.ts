@@ -143,7 +143,8 @@ async function offlineProviders(reason: string, chunkDelayMs: number): Promise<P
   } as const
   const failing = await startFakeProvider({
     protocol: 'openai',
-    script: Array.from({ length: 100 }, () => ({ fault: overloaded })),
+    respond: () => ({ fault: overloaded }),
+    record: false,
   })
   const healthy = await startFakeProvider({ protocol: 'anthropic' })
   const primary = createOpenAI({ apiKey: 'offline-demo', baseURL: failing.baseURL }).chat('gpt-4.1-mini')

@@ -1,8 +1,7 @@
 // Adapted from examples/codegen-agent/src/providers.ts (examples are standalone: copied, not imported).
 import type { ChatModel } from '@ql/provider'
-import { wrapChatModel } from '@ql/provider'
 import { createRouter, type Router, type RouterConfig } from '@ql/router'
-import type { FakeProvider, FakeStep } from '@ql/router/testing'
+import type { FakeProvider } from '@ql/router/testing'
 import { createNodeHttpFetch } from './node-http-fetch'
 import { OFFLINE_ANSWERS } from './offline-answers'
 
@@ -135,10 +134,11 @@ async function onlineTargets(
 
 /**
  * Offline: loopback fakes from `@ql/router/testing`, reached through the real OpenAI and
- * Anthropic SDKs over HTTP. A fake answers its requests in arrival order from a script, so each
- * fake serves one kind of call and every step in its script is the same answer: concurrent
- * requests can never get each other's answers. The router sends `runGraph`'s calls to the fake
- * for their phase (`when: { metadata: { phase } }`) and everything else to the chat fake.
+ * Anthropic SDKs over HTTP. Each fake serves one kind of call and answers every request with the
+ * same answer (`respond`), so concurrent requests can never get each other's answers, and keeps
+ * none of them (`record: false`), so a gateway that runs for days holds no more memory for them
+ * than at its start. The router sends `runGraph`'s calls to the fake for their phase
+ * (`when: { metadata: { phase } }`) and everything else to the chat fake.
  */
 async function offlineProviders(
   reason: string,
@@ -151,9 +151,9 @@ async function offlineProviders(
     import('@ql/router/anthropic'),
   ])
   const [chat, write, repair] = await Promise.all([
-    startFakeProvider({ protocol: 'openai' }),
-    startFakeProvider({ protocol: 'anthropic' }),
-    startFakeProvider({ protocol: 'anthropic' }),
+    startFakeProvider({ protocol: 'openai', respond: () => OFFLINE_ANSWERS.chat, record: false }),
+    startFakeProvider({ protocol: 'anthropic', respond: () => OFFLINE_ANSWERS.write, record: false }),
+    startFakeProvider({ protocol: 'anthropic', respond: () => OFFLINE_ANSWERS.repair, record: false }),
   ])
   const fakes = [chat, write, repair]
   const chatModel = createOpenAI({ apiKey: 'offline', baseURL: chat.baseURL, ...withFetch }).chat(
@@ -164,19 +164,9 @@ async function offlineProviders(
   const router = createRouter({
     ...ROUTING,
     targets: [
-      {
-        id: 'offline-write',
-        model: endless(anthropic(write), write, OFFLINE_ANSWERS.write),
-        when: phase('write'),
-        priority: -1,
-      },
-      {
-        id: 'offline-repair',
-        model: endless(anthropic(repair), repair, OFFLINE_ANSWERS.repair),
-        when: phase('repair'),
-        priority: -1,
-      },
-      { id: 'offline-chat', model: endless(chatModel, chat, OFFLINE_ANSWERS.chat) },
+      { id: 'offline-write', model: anthropic(write), when: phase('write'), priority: -1 },
+      { id: 'offline-repair', model: anthropic(repair), when: phase('repair'), priority: -1 },
+      { id: 'offline-chat', model: chatModel },
     ],
   })
   return {
@@ -211,17 +201,3 @@ async function offlineProviders(
 }
 
 const phase = (name: string) => ({ metadata: { phase: name } })
-
-/**
- * The model with one scripted answer queued before each call. The fake keeps every request it
- * receives (for tests); a long-running gateway keeps only the last thousand.
- */
-function endless(model: ChatModel, fake: FakeProvider, answer: FakeStep): ChatModel {
-  return wrapChatModel(model, {
-    transformRequest: ({ request }) => {
-      fake.enqueue(answer)
-      if (fake.requests.length > 2_000) fake.requests.splice(0, 1_000)
-      return request
-    },
-  })
-}

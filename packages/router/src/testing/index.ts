@@ -2,4 +2,4 @@ export type { FakeHttpResponse, FakeProtocol, FakeRequestContext } from './fake-
 export type { FakeAnswer, FakeFault, FakeStep, RecordedRequest } from './fake-script'
 export type { StartFakeProviderOptions } from './start-fake-provider'
 export { startFakeProvider } from './start-fake-provider'
-export type { FakeProvider } from './start-fake-server'
+export type { FakeProvider, FakeRespond } from './start-fake-server'

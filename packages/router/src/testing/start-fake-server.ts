@@ -16,8 +16,13 @@ export interface FakeProvider extends AsyncDisposable {
   readonly url: string
   /** What to pass as the SDK's base URL or endpoint (OpenAI: `${url}/v1`). */
   readonly baseURL: string
-  /** Every request received, in order, as it came over the wire. */
+  /**
+   * The requests received, in order, as they came over the wire: every one by default, the
+   * newest `max` with `record: { max }`, none with `record: false`.
+   */
   readonly requests: RecordedRequest[]
+  /** How many requests the fake received, recorded or not. */
+  readonly received: number
   /** Adds steps to the script; each request consumes the next one. */
   enqueue(...steps: FakeStep[]): void
   /** How many scripted steps are still waiting for a request. */
@@ -26,19 +31,39 @@ export interface FakeProvider extends AsyncDisposable {
   close(): Promise<void>
 }
 
+/**
+ * Answers a request that no scripted step is left for: gets the request as it came over the wire
+ * and its 0-based index among every request the fake received, returns the step to play.
+ */
+export type FakeRespond = (request: RecordedRequest, index: number) => FakeStep
+
+/** What a fake server answers with, and what it keeps (see `StartFakeProviderOptions`). */
+interface FakeServerOptions {
+  script?: FakeStep[] | undefined
+  respond?: FakeRespond | undefined
+  record?: boolean | { max: number } | undefined
+}
+
 type AnyRequest = IncomingMessage | Http2ServerRequest
 type AnyResponse = ServerResponse | Http2ServerResponse
 
 /**
  * Starts a loopback server that speaks `protocol`, answering each request with the next scripted
- * step. With no step left it answers HTTP 500 with a body that says the script ran out, so a test
- * that makes more calls than it scripted fails loudly.
+ * step, or, with none left, with `options.respond`'s step. With neither it answers HTTP 500 with a
+ * body that says the script ran out, so a test that makes more calls than it scripted fails loudly.
+ *
+ * @throws `TypeError` (the promise rejects) when `record` or `respond` has the wrong shape.
  */
 export async function startFakeServer(
   protocol: FakeProtocol,
-  script: FakeStep[] = [],
+  options: FakeServerOptions = {},
 ): Promise<FakeProvider> {
-  const queue: FakeStep[] = [...script]
+  const { respond } = options
+  if (respond !== undefined && typeof respond !== 'function') {
+    throw new TypeError(`respond must be a function (request, index) => FakeStep; got ${typeof respond}`)
+  }
+  const keep = recordLimit(options.record)
+  const queue: FakeStep[] = [...(options.script ?? [])]
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -63,14 +88,32 @@ export async function startFakeServer(
       }
       const { model, stream } = protocol.describe(req.method ?? 'GET', path, body)
       const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers, body, stream }
-      requests.push(recorded)
+      if (keep > 0) {
+        if (requests.length >= keep) requests.shift()
+        requests.push(recorded)
+      }
+      const index = sequence
       sequence += 1
-      const step = queue.shift()
+      let step = queue.shift()
+      if (step === undefined && respond !== undefined) {
+        let problem: string | undefined
+        try {
+          step = respond(recorded, index)
+          if (step === null || typeof step !== 'object')
+            problem = `respond returned ${String(step)}, not a step`
+        } catch (error) {
+          problem = `respond threw: ${error instanceof Error ? error.message : String(error)}`
+        }
+        if (problem !== undefined) {
+          send(res, { status: 500, body: { error: { message: `fake ${protocol.name} ${problem}` } } })
+          return
+        }
+      }
       if (step === undefined) {
         send(res, {
           status: 500,
           body: {
-            error: { message: `fake ${protocol.name} script exhausted at request ${requests.length}` },
+            error: { message: `fake ${protocol.name} script exhausted at request ${index + 1}` },
           },
         })
         return
@@ -204,6 +247,9 @@ export async function startFakeServer(
     url,
     baseURL: protocol.baseURL(url),
     requests,
+    get received() {
+      return sequence
+    },
     enqueue: (...steps) => {
       queue.push(...steps)
     },
@@ -213,4 +259,17 @@ export async function startFakeServer(
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+/** How many requests to keep: all (`true`, the default), none (`false`), or the newest `max`. */
+function recordLimit(record: FakeServerOptions['record']): number {
+  if (record === undefined || record === true) return Number.POSITIVE_INFINITY
+  if (record === false) return 0
+  const max = typeof record === 'object' && record !== null ? record.max : undefined
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) {
+    throw new TypeError(
+      `record must be true, false or { max } with max a non-negative integer; got ${JSON.stringify(record)}`,
+    )
+  }
+  return max
 }
