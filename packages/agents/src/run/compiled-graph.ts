@@ -138,10 +138,12 @@ export interface SubgraphRequest {
   stream: boolean
 }
 
-/** A subgraph run: its events (when streamed) and how it ended, with its snapshot when interrupted. @internal */
+/** A subgraph run: its events (when streamed), how it ended, and its snapshot when interrupted. @internal */
 export interface SubgraphRun {
   events: AsyncIterable<GraphEvent> | undefined
-  ended: Promise<{ result: RunResult<Record<string, unknown>>; snapshot: SubgraphSnapshot | undefined }>
+  result: Promise<RunResult<Record<string, unknown>>>
+  /** Where the subgraph stood when it was interrupted (read once `result` settled). */
+  snapshot(): SubgraphSnapshot | undefined
 }
 
 let subgraphRunner: ((graph: CompiledGraph<any>, request: SubgraphRequest) => SubgraphRun) | undefined
@@ -375,20 +377,23 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     const options: RunOptions = { signal: request.signal }
     const queue = request.stream ? new EventQueue<GraphEvent<State>>() : undefined
     const run = new ThreadRun<State>(this.#plan, this.#options, options, this.#events, queue, true)
-    const ended = run.execute(start).then(
-      (result) => {
-        queue?.end()
-        return { result: result as RunResult<Record<string, unknown>>, snapshot: run.snapshot }
+    const snapshot = () => run.snapshot
+    const execution = run.execute(start) as Promise<RunResult<Record<string, unknown>>>
+    if (queue === undefined) return { events: undefined, result: execution, snapshot }
+    const result = execution.then(
+      (value) => {
+        queue.end()
+        return value
       },
       (error: unknown) => {
-        queue?.fail(error)
+        queue.fail(error)
         throw error
       },
     )
-    if (queue === undefined) return { events: undefined, ended }
-    // the relayed events report the failure; `ended` must not also be an unhandled rejection
-    ended.catch(() => {})
-    return { events: { [Symbol.asyncIterator]: () => queue.iterate() } as AsyncIterable<GraphEvent>, ended }
+    // the relayed events report the failure; `result` must not also be an unhandled rejection
+    result.catch(() => {})
+    const events = { [Symbol.asyncIterator]: () => queue.iterate() } as AsyncIterable<GraphEvent>
+    return { events, result, snapshot }
   }
 }
 
@@ -821,10 +826,12 @@ class ThreadRun<State extends Record<string, unknown>> {
       const running: Promise<TaskOutcome | undefined>[] = tasks.map((task) => {
         if (done.has(task.id)) return Promise.resolve(undefined)
         const spec = plan.nodes.get(task.node) as NodeSpec<State>
-        const taskAnswers = answersFor(task.id, answers)
-        const taskEnv: TaskEnvironment = spec.subgraph
-          ? { ...env, answers: taskAnswers, memo: memos[task.id], nested: nestedAnswersFor(task.id, answers) }
-          : { ...env, answers: taskAnswers, memo: memos[task.id] }
+        const memo = memos[task.id]
+        // a subgraph task with a memo was interrupted inside: it gets the answers under its prefix
+        const taskEnv: TaskEnvironment =
+          spec.subgraph && memo !== undefined
+            ? { ...env, answers: EMPTY_ANSWERS, memo, nested: nestedAnswersFor(task.id, answers) }
+            : { ...env, answers: answersFor(task.id, answers), memo }
         const started = this.#listening('node-end') ? performance.now() : 0
         return runTask(spec, task, state, taskEnv).then((outcome) => {
           if (outcome.kind === 'error') stepController?.abort(outcome.error)

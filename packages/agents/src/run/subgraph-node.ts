@@ -7,6 +7,7 @@ import { isSubgraphSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
 
 /** The memo key under which a subgraph node keeps its subgraph's snapshot (the memo is its own). */
 const SNAPSHOT_KEY = 'subgraph'
+const NO_ANSWERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
 /**
  * A compiled graph as a node: it runs with the parent's state, and its result becomes the update.
@@ -25,8 +26,9 @@ export function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<Sta
     const taskId = scope?.taskId ?? context.node
     const saved = scope?.memo.get(SNAPSHOT_KEY)
     const snapshot = isSubgraphSnapshot(saved) ? saved : undefined
-    const answers: Record<string, unknown> = {}
+    let answers = NO_ANSWERS
     if (snapshot !== undefined) {
+      answers = {}
       const given = scope?.nested ?? {}
       let answered = false
       for (const open of snapshot.interrupts) {
@@ -51,9 +53,9 @@ export function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<Sta
       for await (const event of run.events)
         events.forward({ ...event, path: [context.node, ...((event as { path?: string[] }).path ?? [])] })
     }
-    const { result, snapshot: next } = await run.ended
+    const result = await run.result
     if (result.status === 'interrupted') {
-      scope?.memo.set(SNAPSHOT_KEY, next satisfies SubgraphSnapshot | undefined)
+      scope?.memo.set(SNAPSHOT_KEY, run.snapshot() satisfies SubgraphSnapshot | undefined)
       throw new NodeInterrupt(lift(result.interrupts, taskId, context.node))
     }
     return result.state as Partial<State>
