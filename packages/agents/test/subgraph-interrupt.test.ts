@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Message } from '@ql/provider'
+import { createMockChatModel } from '@ql/provider/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod/v4'
 import {
+  agentNode,
+  appendMessages,
   type Checkpointer,
   type CheckpointRecord,
   type CompiledGraph,
@@ -16,6 +20,8 @@ import {
   interrupt,
   START,
   ThreadStateError,
+  type ToolApprovalRequest,
+  tool,
 } from '../src/index'
 
 const root = mkdtempSync(join(tmpdir(), 'ql-agents-subgraph-'))
@@ -445,6 +451,54 @@ describe('interrupts inside subgraphs', () => {
       state: { log: ['prep', 'a:A', 'b:B'] },
     })
     expect(count.runs).toEqual({ prep: 1 })
+  })
+
+  it('asks for a tool approval from an agent inside a subgraph without calling the model again', async () => {
+    const deleted: string[] = []
+    const remove = tool({
+      name: 'delete_branch',
+      input: z.object({ name: z.string() }),
+      needsApproval: true,
+      execute: ({ name }) => {
+        deleted.push(name)
+        return `deleted ${name}`
+      },
+    })
+    const model = createMockChatModel({
+      script: [
+        { toolCalls: [{ id: 'c1', name: 'delete_branch', input: { name: 'old' } }] },
+        { text: 'Deleted.' },
+      ],
+    })
+    const messages = z.object({ messages: z.array(z.custom<Message>()) })
+    const agent = createGraph({ state: messages, reducers: { messages: appendMessages }, name: 'agent' })
+      .addNode('agent', agentNode({ model, tools: [remove] }))
+      .addEdge(START, 'agent')
+      .compile()
+    // no reducer in the parent: the subgraph's result holds the whole conversation
+    const graph = createGraph({ state: messages, name: 'chat' })
+      .addNode('assistant', agent)
+      .addEdge(START, 'assistant')
+      .compile({ checkpointer: createMemoryCheckpointer() })
+
+    const paused = await graph.run(
+      { messages: [{ role: 'user', content: 'delete old' }] },
+      { threadId: 'chat' },
+    )
+    expect(paused.interrupts).toHaveLength(1)
+    expect(paused.interrupts[0]?.path).toEqual(['assistant'])
+    expect(paused.interrupts[0]?.payload as ToolApprovalRequest).toMatchObject({
+      type: 'tool-approval',
+      toolCall: { id: 'c1', name: 'delete_branch' },
+    })
+    expect(deleted).toEqual([])
+
+    const done = await graph.resume('chat', true)
+    expect(done.status).toBe('done')
+    expect(deleted).toEqual(['old'])
+    expect(done.state.messages.at(-1)).toMatchObject({ role: 'assistant' })
+    // the agent's memoised first model call was replayed from the parent's checkpoint
+    expect(model.calls).toHaveLength(2)
   })
 
   it('still folds and resumes a log written before subgraph interrupts existed', async () => {
