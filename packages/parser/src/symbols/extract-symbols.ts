@@ -78,17 +78,20 @@ export function extractSymbols(parsed: ParsedSource, options: ExtractSymbolsOpti
   const spec = getTagsQuery(parsed.language)
   if (spec === undefined) return empty()
   const { code, tree } = parsed
+  const wantReferences = options.references !== false
+  const root = tree.rootNode
+  // the query compiles once per grammar (cached) and costs the same whatever the input: the
+  // budget bounds the work on this input, so it starts after the compile (a first call on a
+  // busy machine must not run out of time compiling our own query)
+  const split = compileSplitTagsQuery(tree.language, spec.source, root.type, {
+    references: wantReferences,
+    reuse: code.length <= REUSE_QUERY_MAX_CHARS,
+  })
   const budget = new SymbolsBudget(
     options.budgetMs ?? DEFAULT_SYMBOLS_BUDGET_MS,
     options.budgetOperation ?? 'symbols',
     `${parsed.language} code of ${code.length} characters`,
   )
-  const wantReferences = options.references !== false
-  const root = tree.rootNode
-  const split = compileSplitTagsQuery(tree.language, spec.source, root.type, {
-    references: wantReferences,
-    reuse: code.length <= REUSE_QUERY_MAX_CHARS,
-  })
   const progressCallback = budget.bounded ? budget.cancelQuery : undefined
 
   const definitionsByNode = new Map<number, DefinitionMatch>()
