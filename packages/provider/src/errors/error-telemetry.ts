@@ -17,7 +17,7 @@ export function errorType(error: unknown): string {
 
 /**
  * An error's message with every credential redacted (`redactSecrets`), cut to 500 characters:
- * the only error text @ql packages put on a span (status message, exception event). Stacks and
+ * the only error text the `@ql` packages put on a span (status message, exception event). Stacks and
  * causes never reach a span.
  *
  * @example
