@@ -7,9 +7,7 @@ import {
   InvalidRouterConfigError,
   type Router,
   type RouterConfig,
-  type TargetView,
 } from '../src/index'
-import { orderTargets } from '../src/router/state/strategies'
 import { request } from './router-fixtures'
 
 // Latencies here are fake time: each mock answers after `latency.ms` of it (its delayMs), and the
@@ -207,48 +205,6 @@ describe('least-latency: latencies expire after latencyTtlMs', () => {
     expect(a.answered).toEqual(['slow', 'fast', 'fast', 'slow'])
     a.router.close()
     b.router.close()
-  })
-})
-
-describe('least-latency ordering of stale latencies', () => {
-  const view = (id: string, fields: Partial<TargetView> = {}): TargetView => ({
-    id,
-    weight: 1,
-    priority: 0,
-    inFlight: 0,
-    latencyMs: undefined,
-    costPerMTokens: undefined,
-    tags: [],
-    ...fields,
-  })
-  const context = { request, metadata: undefined, attempt: 1 }
-
-  it('puts unmeasured targets first, then stale ones by their last latency, then fresh ones', () => {
-    const targets = [
-      view('fresh-fast', { latencyMs: 50 }),
-      view('stale-slow', { latencyMs: 900, latencyStale: true }),
-      view('unmeasured', { inFlight: 2 }),
-      view('stale-fast', { latencyMs: 80, latencyStale: true, inFlight: 5 }),
-      view('fresh-slow', { latencyMs: 400, latencyStale: false }),
-    ]
-    expect(orderTargets('least-latency', targets, context).map((target) => target.id)).toEqual([
-      'unmeasured',
-      'stale-fast',
-      'stale-slow',
-      'fresh-fast',
-      'fresh-slow',
-    ])
-  })
-
-  it('keeps priority tiers over staleness', () => {
-    const targets = [
-      view('backup', { priority: 1, latencyMs: 9, latencyStale: true }),
-      view('main', { latencyMs: 99 }),
-    ]
-    expect(orderTargets('least-latency', targets, context).map((target) => target.id)).toEqual([
-      'main',
-      'backup',
-    ])
   })
 })
 

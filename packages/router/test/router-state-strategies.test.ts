@@ -357,3 +357,33 @@ describe('orderTargets: a strategy function', () => {
     expect(orderTargets(() => [], targets, context)).toEqual([])
   })
 })
+
+describe('least-latency ordering of stale latencies', () => {
+  it('puts unmeasured targets first, then stale ones by their last latency, then fresh ones', () => {
+    const targets = [
+      view('fresh-fast', { latencyMs: 50 }),
+      view('stale-slow', { latencyMs: 900, latencyStale: true }),
+      view('unmeasured', { inFlight: 2 }),
+      view('stale-fast', { latencyMs: 80, latencyStale: true, inFlight: 5 }),
+      view('fresh-slow', { latencyMs: 400, latencyStale: false }),
+    ]
+    expect(orderTargets('least-latency', targets, context).map((target) => target.id)).toEqual([
+      'unmeasured',
+      'stale-fast',
+      'stale-slow',
+      'fresh-fast',
+      'fresh-slow',
+    ])
+  })
+
+  it('keeps priority tiers over staleness', () => {
+    const targets = [
+      view('backup', { priority: 1, latencyMs: 9, latencyStale: true }),
+      view('main', { latencyMs: 99 }),
+    ]
+    expect(orderTargets('least-latency', targets, context).map((target) => target.id)).toEqual([
+      'main',
+      'backup',
+    ])
+  })
+})
