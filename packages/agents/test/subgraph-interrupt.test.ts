@@ -27,8 +27,8 @@ import {
 const root = mkdtempSync(join(tmpdir(), 'ql-agents-subgraph-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-// a subgraph's result becomes its node's update, so a parent reducer appends the subgraph's whole
-// log: the tests keep the parent's log empty until the subgraph has run (or use no reducer)
+// the parent appends to `log` too: a subgraph node's update is what its nodes wrote, so the
+// parent's entries are not appended a second time
 const state = z.object({ log: z.array(z.string()).default([]), n: z.number().default(0) })
 const reducers = { log: (current: string[], update: string[]) => [...current, ...update] }
 type Log = z.infer<typeof state>
@@ -44,7 +44,7 @@ function counter() {
   }
 }
 
-/** inner: prep -> ask (interrupts, memoises a draft first) -> finish; outer: before -> sub -> after (those count in `n`). */
+/** inner: prep -> ask (interrupts, memoises a draft first) -> finish; outer: before -> sub -> after (those log and count in `n`). */
 function reviewGraph(checkpointer: Checkpointer, count = counter(), drafts = { made: 0 }) {
   const inner = createGraph({ state, reducers, name: 'inner' })
     .addNode('prep', () => {
@@ -69,12 +69,12 @@ function reviewGraph(checkpointer: Checkpointer, count = counter(), drafts = { m
   return createGraph({ state, reducers, name: 'outer' })
     .addNode('before', (s) => {
       count.hit('before')
-      return { n: s.n + 1 }
+      return { n: s.n + 1, log: ['before'] }
     })
     .addNode('sub', inner)
     .addNode('after', (s) => {
       count.hit('after')
-      return { n: s.n + 10 }
+      return { n: s.n + 10, log: ['after'] }
     })
     .addEdge(START, 'before')
     .addEdge('before', 'sub')
@@ -83,7 +83,7 @@ function reviewGraph(checkpointer: Checkpointer, count = counter(), drafts = { m
     .compile({ checkpointer })
 }
 
-const DONE = { log: ['prep', 'draft-1:yes', 'finish'], n: 11 }
+const DONE = { log: ['before', 'prep', 'draft-1:yes', 'finish', 'after'], n: 11 }
 
 describe('interrupts inside subgraphs', () => {
   it('interrupts the parent with the path and a usable id, and resumes inside the subgraph', async () => {
@@ -96,7 +96,7 @@ describe('interrupts inside subgraphs', () => {
       { id: '1:sub:0/1:ask:0#0', node: 'ask', path: ['sub'], payload: { question: 'ok?', draft: 'draft-1' } },
     ])
     // the parent's state is the one before the subgraph's step: the subgraph's work is not applied yet
-    expect(paused.state).toEqual({ log: [], n: 1 })
+    expect(paused.state).toEqual({ log: ['before'], n: 1 })
 
     const done = await graph.resume('one', 'yes')
     expect(done).toMatchObject({ status: 'done', state: DONE })
@@ -141,8 +141,8 @@ describe('interrupts inside subgraphs', () => {
     const history = await again.history('file-1')
     expect(history.map((checkpoint) => [checkpoint.step, checkpoint.state])).toEqual([
       [0, { log: [], n: 0 }],
-      [1, { log: [], n: 1 }],
-      [2, { log: DONE.log, n: 1 }],
+      [1, { log: ['before'], n: 1 }],
+      [2, { log: ['before', 'prep', 'draft-1:yes', 'finish'], n: 1 }],
       [3, DONE],
     ])
     await expect(again.resume('file-1', 'more')).rejects.toSatisfy(ThreadStateError.isInstance)
@@ -475,8 +475,8 @@ describe('interrupts inside subgraphs', () => {
       .addNode('agent', agentNode({ model, tools: [remove] }))
       .addEdge(START, 'agent')
       .compile()
-    // no reducer in the parent: the subgraph's result holds the whole conversation
-    const graph = createGraph({ state: messages, name: 'chat' })
+    // the parent appends too: it gets the agent's new messages, not the conversation again
+    const graph = createGraph({ state: messages, reducers: { messages: appendMessages }, name: 'chat' })
       .addNode('assistant', agent)
       .addEdge(START, 'assistant')
       .compile({ checkpointer: createMemoryCheckpointer() })
@@ -496,6 +496,12 @@ describe('interrupts inside subgraphs', () => {
     const done = await graph.resume('chat', true)
     expect(done.status).toBe('done')
     expect(deleted).toEqual(['old'])
+    expect(done.state.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ])
     expect(done.state.messages.at(-1)).toMatchObject({ role: 'assistant' })
     // the agent's memoised first model call was replayed from the parent's checkpoint
     expect(model.calls).toHaveLength(2)

@@ -7,7 +7,11 @@ export interface TaskRef {
   input?: unknown
 }
 
-/** The update one task returned. */
+/**
+ * The update one task returned. A subgraph node's task has one write per update its subgraph's
+ * nodes wrote to keys the parent has, in the order the subgraph applied them (one empty write when
+ * there were none): all with the task's id, applied one after the other.
+ */
 export interface TaskWrite {
   id: string
   node: string

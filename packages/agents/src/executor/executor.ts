@@ -50,7 +50,15 @@ export interface ExecutorTask {
 
 /** How a task ended, as JSON. */
 export type TaskResult =
-  | { kind: 'ok'; update: Record<string, unknown> | null }
+  | {
+      kind: 'ok'
+      update: Record<string, unknown> | null
+      /**
+       * For a subgraph node: the updates its subgraph's nodes wrote, in the order the subgraph
+       * applied them (`update` is then `null`); the host applies each through the parent's reducers.
+       */
+      writes?: Record<string, unknown>[]
+    }
   | {
       kind: 'interrupt'
       /** The (first) interrupt. */

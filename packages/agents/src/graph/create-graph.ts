@@ -59,8 +59,10 @@ export class GraphBuilder<State extends Record<string, unknown>> {
 
   /**
    * Adds a node. A {@link CompiledGraph} is a node too (a subgraph): it runs with the parent's
-   * state and its result's keys that the parent's state has become the update. Its events are
-   * relayed with their `path`. When a node inside it (at any depth) calls `interrupt()`, the parent
+   * state, and its update is what its nodes wrote (to keys the parent's state has), each write
+   * applied through the parent's reducers in the order the subgraph applied it; not its result
+   * state, so a reducer key does not get the values the subgraph was given twice, and a key it
+   * never wrote keeps the parent's value. Its events are relayed with their `path`. When a node inside it (at any depth) calls `interrupt()`, the parent
    * run ends `interrupted` with that interrupt (its `path` names the subgraph nodes, its `id`
    * answers it); `resume` continues inside the subgraph without running its completed steps again.
    * The subgraph's progress is kept in the parent's thread: a checkpointer compiled into the

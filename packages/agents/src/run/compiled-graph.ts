@@ -3,7 +3,7 @@ import { SpanKind, type Tracer } from '@opentelemetry/api'
 import { isQlError, TimeoutError } from '@ql/provider'
 import { EventEmitter } from 'eventemitter3'
 import { type BlobOptions, withBlobs } from '../checkpoint/blob-store'
-import type { CheckpointRecord, Interrupt, TaskRef } from '../checkpoint/checkpoint-record'
+import type { CheckpointRecord, Interrupt, TaskRef, TaskWrite } from '../checkpoint/checkpoint-record'
 import type { Checkpointer } from '../checkpoint/checkpointer'
 import {
   GraphValidationError,
@@ -23,6 +23,7 @@ import { applyWrites, foldLog, type ThreadCheckpoint, type ThreadPosition } from
 import type { GraphEvent, GraphEventType } from './graph-event'
 import { abortReason, executeHere, runTask, type TaskEnvironment, type TaskOutcome } from './run-task'
 import { positionOfSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
+import { SubgraphWrites } from './subgraph-writes'
 
 /** The checked graph `compile()` hands to {@link CompiledGraph}. @internal */
 export interface GraphPlan<State> {
@@ -144,6 +145,11 @@ export interface SubgraphRun {
   result: Promise<RunResult<Record<string, unknown>>>
   /** Where the subgraph stood when it was interrupted (read once `result` settled). */
   snapshot(): SubgraphSnapshot | undefined
+  /**
+   * What the subgraph's steps wrote, in order (read once `result` settled); `undefined` for a run
+   * resumed from a snapshot written before writes were kept (its update is its whole state).
+   */
+  writes(): Record<string, unknown>[] | undefined
 }
 
 let subgraphRunner: ((graph: CompiledGraph<any>, request: SubgraphRequest) => SubgraphRun) | undefined
@@ -378,8 +384,9 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     const queue = request.stream ? new EventQueue<GraphEvent<State>>() : undefined
     const run = new ThreadRun<State>(this.#plan, this.#options, options, this.#events, queue, true)
     const snapshot = () => run.snapshot
+    const writes = () => run.writes
     const execution = run.execute(start) as Promise<RunResult<Record<string, unknown>>>
-    if (queue === undefined) return { events: undefined, result: execution, snapshot }
+    if (queue === undefined) return { events: undefined, result: execution, snapshot, writes }
     const result = execution.then(
       (value) => {
         queue.end()
@@ -393,7 +400,7 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     // the relayed events report the failure; `result` must not also be an unhandled rejection
     result.catch(() => {})
     const events = { [Symbol.asyncIterator]: () => queue.iterate() } as AsyncIterable<GraphEvent>
-    return { events, result, snapshot }
+    return { events, result, snapshot, writes }
   }
 }
 
@@ -421,6 +428,12 @@ class ThreadRun<State extends Record<string, unknown>> {
   #threadId = ''
   /** Where a nested run stood at its interrupt. */
   snapshot: SubgraphSnapshot | undefined
+  /**
+   * A nested run's writes of its completed steps, in the order they were applied (what its
+   * subgraph node returns); `undefined` for a top-level run, or a nested one resumed from a
+   * snapshot that predates them.
+   */
+  writes: Record<string, unknown>[] | undefined
 
   constructor(
     plan: GraphPlan<State>,
@@ -433,6 +446,7 @@ class ThreadRun<State extends Record<string, unknown>> {
     this.#plan = plan
     this.#compiled = compiled
     this.#nested = nested
+    if (nested) this.writes = []
     this.#store = nested ? undefined : compiled.checkpointer
     this.#options = options
     this.#events = events
@@ -513,6 +527,8 @@ class ThreadRun<State extends Record<string, unknown>> {
       if (start.kind === 'nested' && start.snapshot !== undefined) {
         // a subgraph node goes on from its last interrupt: answers go to the open interrupts
         this.#threadId = start.snapshot.threadId
+        // writes of the steps before the interrupt (a snapshot from before they were kept has none)
+        this.writes = start.snapshot.writes === undefined ? undefined : [...start.snapshot.writes]
         length = 0
         position = this.#checkCompatible(positionOfSnapshot<State>(start.snapshot), initial, now)
         Object.assign(position.answers, start.answers)
@@ -702,7 +718,7 @@ class ThreadRun<State extends Record<string, unknown>> {
       const outcomes = await this.#runStep(tasks, state, step, signal, done, answers, memos)
       if (signal.aborted) throw abortReason(signal)
 
-      const writes: { id: string; node: string; update: Record<string, unknown> }[] = []
+      const writes: TaskWrite[] = []
       const finished: CheckpointRecord[] = []
       const interrupts: Interrupt[] = []
       let memo: Record<string, Record<string, unknown>> | undefined
@@ -711,11 +727,28 @@ class ThreadRun<State extends Record<string, unknown>> {
         const task = tasks[index] as TaskRef
         const previous = done.get(task.id)
         if (previous !== undefined) {
-          writes.push(previous)
+          for (const write of previous) writes.push(write)
           continue
         }
         const outcome = outcomes[index] as TaskOutcome
-        if (outcome.kind === 'ok') {
+        if (outcome.kind === 'ok' && outcome.update instanceof SubgraphWrites) {
+          // a subgraph node: each of its subgraph's writes, in order, as a write of this task
+          const before = writes.length
+          const at = Date.now()
+          for (const update of outcome.update.updates) {
+            const checked = this.#checkUpdate(task.node, update)
+            if (!hasKeys(checked)) continue
+            const write = { id: task.id, node: task.node, update: checked }
+            writes.push(write)
+            finished.push({ type: 'task', step, write, at })
+          }
+          if (writes.length === before) {
+            // none to keys this graph has: one empty write, so a resume knows the task finished
+            const write = { id: task.id, node: task.node, update: {} }
+            writes.push(write)
+            finished.push({ type: 'task', step, write, at })
+          }
+        } else if (outcome.kind === 'ok') {
           const update = this.#checkUpdate(task.node, outcome.update)
           const write = { id: task.id, node: task.node, update }
           writes.push(write)
@@ -743,7 +776,8 @@ class ThreadRun<State extends Record<string, unknown>> {
         if (failure !== undefined) throw this.#nodeFailure(failure.task, failure.error, step)
         if (this.#nested) {
           // what a fold of this run's log would give: the parent keeps it to resume from
-          const doneWrites = [...done.values()]
+          const doneWrites: TaskWrite[] = []
+          for (const list of done.values()) for (const write of list) doneWrites.push(write)
           for (const record of finished) if (record.type === 'task') doneWrites.push(record.write)
           this.snapshot = JSON.parse(
             JSON.stringify({
@@ -759,6 +793,7 @@ class ThreadRun<State extends Record<string, unknown>> {
               answers,
               memo: { ...memos, ...memo },
               interrupts,
+              ...(this.writes === undefined ? {} : { writes: this.writes }),
             } satisfies SubgraphSnapshot),
           ) as SubgraphSnapshot
         }
@@ -767,7 +802,10 @@ class ThreadRun<State extends Record<string, unknown>> {
         return { status: 'interrupted', state, threadId, step, interrupts }
       }
 
-      state = this.#apply(state, writes)
+      state = this.#apply(state, writes, tasks.length > 1)
+      const collected = this.writes
+      if (collected !== undefined)
+        for (const write of writes) if (hasKeys(write.update)) collected.push(write.update)
       const routed = await this.#next(tasks, state, step, joins)
       joins = routed.joins
       tasks = routed.next
@@ -843,7 +881,9 @@ class ThreadRun<State extends Record<string, unknown>> {
               step,
               taskId: task.id,
               durationMs: performance.now() - started,
-              update: (outcome.update ?? {}) as Partial<State>,
+              update: (outcome.update instanceof SubgraphWrites
+                ? outcome.update.merged(plan.schema.shape)
+                : (outcome.update ?? {})) as Partial<State>,
             })
           }
           return outcome
@@ -939,25 +979,24 @@ class ThreadRun<State extends Record<string, unknown>> {
     return filtered ?? record
   }
 
-  #apply(
-    state: State,
-    writes: readonly { id: string; node: string; update: Record<string, unknown> }[],
-  ): State {
-    if (writes.length > 1) {
+  /** Applies a step's writes; `several`: they come from several tasks, which must not both set a key without a reducer. */
+  #apply(state: State, writes: readonly TaskWrite[], several: boolean): State {
+    if (several && writes.length > 1) {
       const reducers = this.#plan.reducers as Record<string, unknown>
-      const writer = new Map<string, string>()
+      const writer = new Map<string, TaskWrite>()
       for (const write of writes) {
         for (const key in write.update) {
           if (reducers[key] !== undefined) continue
           const other = writer.get(key)
-          if (other !== undefined) {
+          // a subgraph task's several writes are in order: the last one wins, as in the subgraph
+          if (other !== undefined && other.id !== write.id) {
             throw new InvalidUpdateError({
-              message: `Nodes "${other}" and "${write.node}" both wrote "${key}" in one step and "${key}" has no reducer: give it a reducer in createGraph({ reducers }).`,
-              nodes: [other, write.node],
+              message: `Nodes "${other.node}" and "${write.node}" both wrote "${key}" in one step and "${key}" has no reducer: give it a reducer in createGraph({ reducers }).`,
+              nodes: [other.node, write.node],
               key,
             })
           }
-          writer.set(key, write.node)
+          writer.set(key, write)
         }
       }
     }
@@ -1095,6 +1134,11 @@ function nestedAnswersFor(taskId: string, answers: Record<string, unknown>): Rec
   const prefix = `${taskId}/`
   for (const id in answers) if (id.startsWith(prefix)) nested[id.slice(prefix.length)] = answers[id]
   return nested
+}
+
+function hasKeys(update: Record<string, unknown>): boolean {
+  for (const _ in update) return true
+  return false
 }
 
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

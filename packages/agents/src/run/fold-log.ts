@@ -11,8 +11,11 @@ export interface ThreadPosition<State> {
   /** The tasks of the next step. */
   next: TaskRef[]
   joins: Record<string, string[]>
-  /** Tasks of the current step that already finished (a sibling interrupted or failed). */
-  done: Map<string, TaskWrite>
+  /**
+   * Tasks of the current step that already finished (a sibling interrupted or failed), with their
+   * writes: one, or a subgraph node's several.
+   */
+  done: Map<string, TaskWrite[]>
   /** Answers given so far to the current step's interrupts. */
   answers: Record<string, unknown>
   /** What the current step's interrupted tasks memoised, by task id then key. */
@@ -90,9 +93,13 @@ export function foldLog<State extends Record<string, unknown>>(
         position.status = record.next.length === 0 ? 'done' : 'stopped'
         onCheckpoint?.({ step: position.step, state: position.state, next: record.next, at: record.at })
         break
-      case 'task':
-        if (position !== undefined) position.done.set(record.write.id, record.write)
+      case 'task': {
+        if (position === undefined) break
+        const list = position.done.get(record.write.id)
+        if (list === undefined) position.done.set(record.write.id, [record.write])
+        else list.push(record.write)
         break
+      }
       case 'interrupt':
         if (position === undefined) break
         position.interrupts = record.interrupts

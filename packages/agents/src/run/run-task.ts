@@ -8,6 +8,7 @@ import type { NodeSpec, RetryPolicy } from '../graph/types'
 import { inSpan } from '../telemetry/graph-telemetry'
 import type { GraphEvent, GraphEventType } from './graph-event'
 import { interruptIn, isNodeInterrupt, NodeInterrupt, type TaskScope, taskScope } from './interrupt'
+import { SubgraphWrites } from './subgraph-writes'
 
 /** The typed event channel of a node context, for ready-made nodes. @internal */
 export const NODE_EVENTS = Symbol.for('ql.agents.node-events')
@@ -190,7 +191,8 @@ async function runRemotely<State>(
   const result = await executor.execute(request, signal)
   switch (result?.kind) {
     case 'ok':
-      return result.update ?? undefined
+      // a subgraph node's writes come back as a list: the host applies them as a local run would
+      return result.writes !== undefined ? new SubgraphWrites(result.writes) : (result.update ?? undefined)
     case 'interrupt':
       for (const [key, value] of Object.entries(result.memo ?? {})) memo.set(key, value)
       throw new NodeInterrupt(result.interrupts ?? [result.interrupt])
@@ -218,6 +220,9 @@ export async function executeHere<State>(
   try {
     const local = { ...spec, options: { ...spec.options, executor: undefined } }
     const update = await attempt(local, ref, task.state as State, env, task.attempt, memo)
+    if (update instanceof SubgraphWrites) {
+      return { kind: 'ok', update: null, writes: JSON.parse(JSON.stringify(update.updates)) }
+    }
     return {
       kind: 'ok',
       update: update === undefined || update === null ? null : JSON.parse(JSON.stringify(update)),

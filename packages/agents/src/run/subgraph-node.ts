@@ -4,13 +4,18 @@ import { type CompiledGraph, runSubgraph } from './compiled-graph'
 import { NodeInterrupt, taskScope } from './interrupt'
 import { NODE_EVENTS, type NodeEvents } from './run-task'
 import { isSubgraphSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
+import { SubgraphWrites } from './subgraph-writes'
 
 /** The memo key under which a subgraph node keeps its subgraph's snapshot (the memo is its own). */
 const SNAPSHOT_KEY = 'subgraph'
 const NO_ANSWERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
 /**
- * A compiled graph as a node: it runs with the parent's state, and its result becomes the update.
+ * A compiled graph as a node: it runs with the parent's state, and its update is what the
+ * subgraph's nodes wrote, in the order the subgraph applied it (a {@link SubgraphWrites}), not its
+ * result state: the parent applies each write through its own reducers, so a reducer key does not
+ * get the values the subgraph was given a second time, and a key the subgraph never wrote keeps
+ * the parent's value.
  *
  * When the subgraph is interrupted, the node keeps where the subgraph stood (a
  * {@link SubgraphSnapshot}) in its task's memo, which the parent writes into its `interrupt`
@@ -58,7 +63,10 @@ export function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<Sta
       scope?.memo.set(SNAPSHOT_KEY, run.snapshot() satisfies SubgraphSnapshot | undefined)
       throw new NodeInterrupt(lift(result.interrupts, taskId, context.node))
     }
-    return result.state as Partial<State>
+    const writes = run.writes()
+    // a run resumed from a snapshot older than kept writes: its whole state, as that version did
+    if (writes === undefined) return result.state as Partial<State>
+    return new SubgraphWrites(writes) as unknown as Partial<State>
   }
 }
 

@@ -28,6 +28,13 @@ export interface SubgraphSnapshot {
   memo: Record<string, Record<string, unknown>>
   /** The open interrupts, by their ids inside the subgraph. */
   interrupts: Interrupt[]
+  /**
+   * What the subgraph's completed steps wrote so far, in the order they were applied (see
+   * `SubgraphWrites`): the node's update once the subgraph finishes also holds these, each
+   * once. Absent in a snapshot written before subgraph nodes returned their writes: such a run
+   * returns its whole result state as its update, as it did then.
+   */
+  writes?: Record<string, unknown>[]
 }
 
 /** The thread position a snapshot stands for, to resume from. @internal */
@@ -39,7 +46,7 @@ export function positionOfSnapshot<State>(snapshot: SubgraphSnapshot): ThreadPos
     step: snapshot.step,
     next: snapshot.next,
     joins: snapshot.joins,
-    done: new Map(snapshot.done.map((write) => [write.id, write])),
+    done: doneByTask(snapshot.done),
     answers: { ...snapshot.answers },
     memo: { ...snapshot.memo },
     interrupts: snapshot.interrupts,
@@ -55,4 +62,15 @@ export function isSubgraphSnapshot(value: unknown): value is SubgraphSnapshot {
     (value as { format?: unknown }).format === 1 &&
     Array.isArray((value as { interrupts?: unknown }).interrupts)
   )
+}
+
+/** Finished tasks' writes by task id (a subgraph task can have several). @internal */
+export function doneByTask(writes: readonly TaskWrite[]): Map<string, TaskWrite[]> {
+  const done = new Map<string, TaskWrite[]>()
+  for (const write of writes) {
+    const list = done.get(write.id)
+    if (list === undefined) done.set(write.id, [write])
+    else list.push(write)
+  }
+  return done
 }
