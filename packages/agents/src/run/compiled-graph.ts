@@ -353,18 +353,7 @@ export class CompiledGraph<State extends Record<string, unknown>> {
 
   #streamed(start: Start, options: RunOptions): GraphRun<State> {
     const queue = new EventQueue<GraphEvent<State>>()
-    const result = this.#execute(start, options, queue).then(
-      (value) => {
-        queue.end()
-        return value
-      },
-      (error: unknown) => {
-        queue.fail(error)
-        throw error
-      },
-    )
-    // the iterator reports the failure; `result` must not also be an unhandled rejection
-    result.catch(() => {})
+    const result = closeWhenSettled(this.#execute(start, options, queue), queue)
     return { result, [Symbol.asyncIterator]: () => queue.iterate() }
   }
 
@@ -387,21 +376,30 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     const writes = () => run.writes
     const execution = run.execute(start) as Promise<RunResult<Record<string, unknown>>>
     if (queue === undefined) return { events: undefined, result: execution, snapshot, writes }
-    const result = execution.then(
-      (value) => {
-        queue.end()
-        return value
-      },
-      (error: unknown) => {
-        queue.fail(error)
-        throw error
-      },
-    )
-    // the relayed events report the failure; `result` must not also be an unhandled rejection
-    result.catch(() => {})
+    const result = closeWhenSettled(execution, queue)
     const events = { [Symbol.asyncIterator]: () => queue.iterate() } as AsyncIterable<GraphEvent>
     return { events, result, snapshot, writes }
   }
+}
+
+/**
+ * `execution`, ending `queue` when it settles (failing it with the error). The queue's reader
+ * reports a failure, so the returned promise is marked handled: it must not also be an unhandled
+ * rejection when nobody awaits it.
+ */
+function closeWhenSettled<T>(execution: Promise<T>, queue: EventQueue<any>): Promise<T> {
+  const result = execution.then(
+    (value) => {
+      queue.end()
+      return value
+    },
+    (error: unknown) => {
+      queue.fail(error)
+      throw error
+    },
+  )
+  result.catch(() => {})
+  return result
 }
 
 function answerOf(value: unknown): { all: unknown } | { byId: Record<string, unknown> } | undefined {
