@@ -1,10 +1,10 @@
 // The fake cluster in a process of its own, so the host's CPU time measures the executor alone.
-// Prints { url, token } as JSON on its first line; answers 'stats' messages with the requests it
-// served since the last 'reset'.
+// Sends { url, token, certificate } when ready; answers 'stats' messages with the requests it
+// served and the connections it accepted since the last 'reset'. `--https`: serve HTTPS.
 import { startFakeCluster } from '../../packages/k8s-runner/src/testing/index.ts'
 
-const cluster = await startFakeCluster({ bookmarkIntervalMs: 1000 })
-process.send?.({ type: 'ready', url: cluster.url, token: cluster.token })
+const cluster = await startFakeCluster({ bookmarkIntervalMs: 1000, https: process.argv.includes('--https') })
+process.send?.({ type: 'ready', url: cluster.url, token: cluster.token, certificate: cluster.certificate })
 process.on('message', async (message: { type: string }) => {
   if (message.type === 'reset') {
     cluster.resetRequests()
@@ -19,6 +19,8 @@ process.on('message', async (message: { type: string }) => {
       type: 'stats',
       total: cluster.requests.length,
       byVerb,
+      connections: cluster.connections.accepted,
+      handshakes: cluster.connections.handshakes,
       jobs: cluster.list('jobs').length,
       pods: cluster.list('pods').length,
     })

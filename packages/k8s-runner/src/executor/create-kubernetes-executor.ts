@@ -1,6 +1,4 @@
 import {
-  BatchV1Api,
-  CoreV1Api,
   KubeConfig,
   type V1ConfigMap,
   type V1Job,
@@ -25,6 +23,7 @@ import {
   type TaskNames,
   taskNames,
 } from './job-manifests'
+import { createKeepAliveApiClients } from './keep-alive-api-clients'
 import { onAbort } from './on-abort'
 import { type TaskOutcome, taskOutcome } from './task-outcome'
 import { WatchedCollection, type WatchStats } from './watched-collection'
@@ -81,7 +80,9 @@ export interface KubernetesExecutor extends Executor {
  *   OOMKilled, DeadlineExceeded, Evicted, ...) and the log tail;
  * - cancellation (the task's signal) deletes the Job with `propagationPolicy: Background`;
  * - secrets only as `secretKeyRef`, the restricted Pod Security profile, no service-account
- *   token unless asked.
+ *   token unless asked;
+ * - API requests share keep-alive connections (one pool per TLS identity, closed by `close()`),
+ *   where the client library alone opens a connection and does a TLS handshake per request.
  *
  * ```ts
  * const executor = createKubernetesExecutor({ image: 'registry.example.com/my-graph:1', namespace: 'agents',
@@ -93,8 +94,9 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ku
   checkOptions(options)
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig()
   const namespace = options.namespace ?? contextNamespace(kubeConfig) ?? 'default'
-  const batch = kubeConfig.makeApiClient(BatchV1Api)
-  const core = kubeConfig.makeApiClient(CoreV1Api)
+  // one keep-alive connection pool per executor (the library opens a connection per request)
+  const clients = createKeepAliveApiClients(kubeConfig)
+  const { batch, core } = clients
   const selector = `${LABELS.managedBy}=${MANAGED_BY},${LABELS.component}=worker`
   const counts = { created: 0, adopted: 0, deleted: 0, logReads: 0 }
   const waiters = new Map<string, Set<() => void>>()
@@ -459,6 +461,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ku
       clearTimeout(idleTimer)
       await Promise.all([jobs.stop(), pods.stop()])
       while (cleanups.size > 0) await Promise.all([...cleanups])
+      clients.destroy()
     },
     async [Symbol.asyncDispose]() {
       await this.close()

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createTlsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
@@ -34,6 +36,22 @@ export interface FakeClusterOptions {
   imagePullFails?: (image: string) => boolean
   /** Environment added to every pod process (the image's own environment, in a real cluster). */
   podEnv?: Record<string, string>
+  /**
+   * Serve HTTPS, as a real API server does, with a self-signed certificate for 127.0.0.1 made at
+   * start by the `openssl` command (which must be on the PATH); `kubeConfig()` then trusts it as
+   * the cluster's CA instead of skipping verification (default false: plain HTTP).
+   */
+  https?: boolean
+}
+
+/** Connections the fake cluster accepted, for tests that check how clients reuse them. */
+export interface FakeConnectionStats {
+  /** TCP connections accepted. */
+  accepted: number
+  /** TLS handshakes completed (HTTPS mode only). */
+  handshakes: number
+  /** Connections open now. */
+  open: number
 }
 
 /** One API request the fake cluster served. */
@@ -48,8 +66,10 @@ export interface FakeRequest {
 
 /** A running fake cluster. Dispose it (`await using`, or `close()`) to stop every pod process. */
 export interface FakeCluster {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` in HTTPS mode). */
   readonly url: string
+  /** The PEM certificate the cluster serves in HTTPS mode (its own CA), else undefined. */
+  readonly certificate: string | undefined
   /** The bearer token the cluster accepts. */
   readonly token: string
   /** A `KubeConfig` for `@kubernetes/client-node` that points at this cluster. */
@@ -63,8 +83,10 @@ export interface FakeCluster {
   create(resource: FakeResource, namespace: string, object: FakeObject): FakeObject
   /** Every request served, in order. */
   readonly requests: readonly FakeRequest[]
-  /** Forgets the requests served so far. */
+  /** Forgets the requests served so far (and the connection counts, but not the open ones). */
   resetRequests(): void
+  /** Connections accepted and TLS handshakes completed since the start or the last reset. */
+  readonly connections: FakeConnectionStats
   /** How many times a pod process was started for each Job, by job name. */
   readonly processStarts: ReadonlyMap<string, number>
   /** The log of a pod (all it wrote), or undefined if it never ran. */
@@ -142,7 +164,8 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
       : undefined
   bookmarkTimer?.unref()
 
-  const server = createServer((request, response) => {
+  const tls = options.https === true ? selfSignedCertificate() : undefined
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       const status =
         error instanceof StatusError
@@ -151,11 +174,24 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
       if (!response.headersSent) sendJSON(response, status.code, status.toStatus())
       else response.end()
     })
+  }
+  const server = tls === undefined ? createServer(onRequest) : createTlsServer(tls, onRequest)
+  const connections: FakeConnectionStats = { accepted: 0, handshakes: 0, open: 0 }
+  server.on('connection', (socket: Socket) => {
+    connections.accepted++
+    connections.open++
+    socket.on('close', () => {
+      connections.open--
+      for (const check of [...waiters]) check()
+    })
+  })
+  server.on('secureConnection', () => {
+    connections.handshakes++
   })
   server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const url = `http://127.0.0.1:${port}`
+  const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const target = new URL(request.url ?? '/', url)
@@ -403,7 +439,11 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   const kubeConfig = (namespace = 'default') => {
     const kc = new KubeConfig()
     kc.loadFromOptions({
-      clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
+      clusters: [
+        tls === undefined
+          ? { name: 'fake', server: url, skipTLSVerify: true }
+          : { name: 'fake', server: url, caData: Buffer.from(tls.cert).toString('base64') },
+      ],
       users: [{ name: 'fake', token }],
       contexts: [{ name: 'fake', cluster: 'fake', user: 'fake', namespace }],
       currentContext: 'fake',
@@ -428,6 +468,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   return {
     url,
     token,
+    certificate: tls?.cert,
     kubeConfig,
     writeKubeconfig(file, namespace = 'default') {
       writeFileSync(file, kubeConfig(namespace).exportConfig())
@@ -439,6 +480,11 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     requests,
     resetRequests() {
       requests.length = 0
+      connections.accepted = 0
+      connections.handshakes = 0
+    },
+    get connections() {
+      return { ...connections }
     },
     processStarts: controller.starts,
     podLog: (namespace, pod) => controller.logOf(namespace, pod)?.read(),
@@ -494,6 +540,49 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     settled: () => controller.settled(),
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+/** A self-signed certificate for 127.0.0.1 (P-256, one day), made by the openssl command. */
+function selfSignedCertificate(): { cert: string; key: string } {
+  const directory = mkdtempSync(join(tmpdir(), 'ql-fake-cluster-tls-'))
+  const keyFile = join(directory, 'tls.key')
+  const certFile = join(directory, 'tls.crt')
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true })
+    throw new Error(
+      `startFakeCluster({ https: true }) needs the openssl command to make its certificate: ${(error as Error).message}`,
+      { cause: error },
+    )
+  }
+  try {
+    return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
   }
 }
 
