@@ -38,8 +38,8 @@ async function bundleOne(entry: string, outfile: string): Promise<void> {
 }
 
 /**
- * Writes `ql-worker.mjs` and `graph.mjs` into `outDir`. Keep `outDir` out of `/tmp` for the fake
- * cluster: it maps a pod's `/tmp` to the pod's own emptyDir.
+ * Writes `ql-worker.mjs` and `graph.mjs` into `outDir` (a real cluster's image needs them at the
+ * same paths; the fake cluster runs them from this machine).
  */
 export async function bundleWorker(outDir: string): Promise<WorkerBundle> {
   const dir = resolve(outDir)

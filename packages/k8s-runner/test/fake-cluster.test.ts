@@ -1,5 +1,9 @@
 // The fake cluster through the real @kubernetes/client-node: what it promises beyond what the
 // executor tests already use.
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { BatchV1Api, CoreV1Api, type V1Job, Watch } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeCluster, startFakeCluster } from '../src/testing/index'
@@ -37,6 +41,39 @@ const rejection = (promise: Promise<unknown>) =>
   )
 
 describe('startFakeCluster', () => {
+  it(
+    "maps a pod's /tmp mount to its own directory, but leaves a file this machine has under /tmp alone",
+    async () => {
+      const hostDir = mkdtempSync(join(tmpdir(), 'ql-fake-host-'))
+      const script = join(hostDir, 'hello.sh')
+      writeFileSync(script, 'echo from-host-file\n')
+      try {
+        const body = job('mounts', [
+          'sh',
+          '-c',
+          `sh ${script}; echo in-pod > /tmp/own.txt; cat /tmp/own.txt; ls ${hostDir}`,
+        ])
+        const container = body.spec?.template.spec?.containers[0]
+        if (container !== undefined) container.volumeMounts = [{ name: 'tmp', mountPath: '/tmp' }]
+        const podSpec = body.spec?.template.spec
+        if (podSpec !== undefined) podSpec.volumes = [{ name: 'tmp', emptyDir: {} }]
+        await batch.createNamespacedJob({ namespace: 'default', body })
+        await cluster.waitFor(() => condition('mounts', 'Complete'))
+        const pod = cluster.list('pods').find((p) => p.metadata.labels?.['job-name'] === 'mounts')
+        const log = await core.readNamespacedPodLog({
+          name: pod?.metadata.name as string,
+          namespace: 'default',
+        })
+        // the host's script ran from where it is; the pod's own /tmp file went to its emptyDir
+        expect(log).toBe('from-host-file\nin-pod\nhello.sh\n')
+        expect(existsSync('/tmp/own.txt')).toBe(false)
+      } finally {
+        rmSync(hostDir, { recursive: true, force: true })
+      }
+    },
+    PROCESS_TEST_TIMEOUT,
+  )
+
   it('answers with Status bodies: 404, 409, 422', async () => {
     expect(
       await rejection(core.readNamespacedConfigMap({ name: 'absent', namespace: 'default' })),

@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 
 /**
- * Bundles live under the package's .tmp/, not the system temp directory: the fake cluster maps a
- * pod's /tmp to an emptyDir in its sandbox, so a command path under /tmp would point there.
+ * Bundles live under the package's .tmp/, next to the code they bundle. (The fake cluster maps a
+ * pod's /tmp to an emptyDir in its sandbox, but leaves paths that exist on this machine alone, so a
+ * checkout under /tmp works too.)
  */
 export const BUNDLES = join(import.meta.dirname, '..', '.tmp', `bundles-${process.pid}`)
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 /** A container as the fake kubelet reads it from a pod spec. @internal */
@@ -113,17 +113,25 @@ export class PodProcess {
     const rewrites = Object.entries({ ...options.mounts, [terminationPath]: this.#terminationFile }).sort(
       ([a], [b]) => b.length - a.length,
     )
-    // every occurrence of a mounted path (also inside a shell command line) points into the sandbox
+    // every occurrence of a mounted path (also inside a shell command line) points into the sandbox;
+    // the pod's image is this machine's file system, so a file that exists here under a mount
+    // (a checkout in /tmp, say) stays visible, as if the image had it outside the mount
     const pattern =
       rewrites.length === 0
         ? undefined
         : new RegExp(
-            `(?<![\\w./-])(${rewrites.map(([from]) => escapeRegExp(from)).join('|')})(?![\\w.-])`,
+            `(?<![\\w./-])(${rewrites.map(([from]) => escapeRegExp(from)).join('|')})(?![\\w.-])(/[^\\s'";&|<>()$\`]*)?`,
             'g',
           )
     const targets = new Map(rewrites)
     const rewrite = (value: string) =>
-      pattern === undefined ? value : value.replace(pattern, (from) => targets.get(from) ?? from)
+      pattern === undefined
+        ? value
+        : value.replace(pattern, (whole, from: string, rest: string | undefined) =>
+            rest !== undefined && rest.length > 1 && existsSync(whole)
+              ? whole
+              : `${targets.get(from) ?? from}${rest ?? ''}`,
+          )
     const env: Record<string, string> = {}
     for (const [name, value] of Object.entries(options.env)) env[name] = rewrite(value)
     const expand = (value: string) =>
