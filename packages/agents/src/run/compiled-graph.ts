@@ -23,6 +23,7 @@ import { applyWrites, foldLog, type ThreadCheckpoint, type ThreadPosition } from
 import type { GraphEvent, GraphEventType } from './graph-event'
 import { abortReason, executeHere, runTask, type TaskEnvironment, type TaskOutcome } from './run-task'
 import { positionOfSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
+import { type SubgraphState, subgraphStatesOf } from './subgraph-state'
 import { SubgraphWrites } from './subgraph-writes'
 
 /** The checked graph `compile()` hands to {@link CompiledGraph}. @internal */
@@ -101,6 +102,13 @@ export interface ThreadState<State> {
   interrupts: Interrupt[]
   /** What runs next. */
   next: TaskRef[]
+  /**
+   * When the thread is interrupted inside subgraphs: where each interrupted subgraph stands (its
+   * state, step, graph, open interrupts, and the subgraphs interrupted inside it), by its node's
+   * task id, the prefix of its interrupts' ids here. Read from the snapshot the interrupt left in
+   * the thread, so it costs nothing extra. Absent when no subgraph is interrupted.
+   */
+  subgraphs?: Record<string, SubgraphState>
 }
 
 /** A streamed run: its events as an async iterable, and how it ended. */
@@ -240,16 +248,25 @@ export class CompiledGraph<State extends Record<string, unknown>> {
     return checkpoints
   }
 
-  /** The thread's current state and status, or `undefined` for a thread never written. */
+  /**
+   * The thread's current state and status, or `undefined` for a thread never written. When it is
+   * interrupted inside subgraphs, `subgraphs` says where each of them stands.
+   */
   async getState(threadId: string): Promise<ThreadState<State> | undefined> {
     const position = foldLog<State>(await this.#store().read(threadId), this.#plan.reducers)
     if (position === undefined) return undefined
+    const interrupts = position.interrupts ?? []
+    const subgraphs =
+      position.status === 'interrupted'
+        ? subgraphStatesOf(position.memo, interrupts, position.next)
+        : undefined
     return {
       state: position.state,
       step: position.step,
       status: position.status,
-      interrupts: position.interrupts ?? [],
+      interrupts,
       next: position.next,
+      ...(subgraphs === undefined ? {} : { subgraphs }),
     }
   }
 

@@ -3,11 +3,9 @@ import type { NodeFunction } from '../graph/types'
 import { type CompiledGraph, runSubgraph } from './compiled-graph'
 import { NodeInterrupt, taskScope } from './interrupt'
 import { NODE_EVENTS, type NodeEvents } from './run-task'
-import { isSubgraphSnapshot, type SubgraphSnapshot } from './subgraph-snapshot'
+import { isSubgraphSnapshot, SUBGRAPH_SNAPSHOT_KEY, type SubgraphSnapshot } from './subgraph-snapshot'
 import { SubgraphWrites } from './subgraph-writes'
 
-/** The memo key under which a subgraph node keeps its subgraph's snapshot (the memo is its own). */
-const SNAPSHOT_KEY = 'subgraph'
 const NO_ANSWERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
 /**
@@ -29,7 +27,7 @@ export function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<Sta
     const scope = taskScope.getStore()
     const events = (context as unknown as { [NODE_EVENTS]: NodeEvents })[NODE_EVENTS]
     const taskId = scope?.taskId ?? context.node
-    const saved = scope?.memo.get(SNAPSHOT_KEY)
+    const saved = scope?.memo.get(SUBGRAPH_SNAPSHOT_KEY)
     const snapshot = isSubgraphSnapshot(saved) ? saved : undefined
     let answers = NO_ANSWERS
     if (snapshot !== undefined) {
@@ -60,7 +58,7 @@ export function subgraphNode<State>(graph: CompiledGraph<any>): NodeFunction<Sta
     }
     const result = await run.result
     if (result.status === 'interrupted') {
-      scope?.memo.set(SNAPSHOT_KEY, run.snapshot() satisfies SubgraphSnapshot | undefined)
+      scope?.memo.set(SUBGRAPH_SNAPSHOT_KEY, run.snapshot() satisfies SubgraphSnapshot | undefined)
       throw new NodeInterrupt(lift(result.interrupts, taskId, context.node))
     }
     const writes = run.writes()

@@ -1,6 +1,9 @@
 import type { Interrupt, TaskRef, TaskWrite } from '../checkpoint/checkpoint-record'
 import type { ThreadPosition } from './fold-log'
 
+/** The memo key under which a subgraph node keeps its subgraph's snapshot (the memo is its own). @internal */
+export const SUBGRAPH_SNAPSHOT_KEY = 'subgraph'
+
 /**
  * Where an interrupted subgraph run stands, as plain JSON: what `foldLog` would rebuild from the
  * subgraph's own log at its interrupt. A subgraph node keeps it in its task's memo, so it lands in
